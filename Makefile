@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench bench-sage clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,5 +28,14 @@ test: install
 bench: install
 	$(PY) evals/bench/gr_bench.py
 
+# SageManifolds as a third peer, in an environment of its own (passagemath pins its own stack).
+SAGE_VENV := .venv-sage
+$(SAGE_VENV)/bin/python:
+	$(PYTHON) -m venv $(SAGE_VENV)
+	$(SAGE_VENV)/bin/pip install passagemath-symbolics passagemath-maxima
+
+bench-sage: install $(SAGE_VENV)/bin/python
+	$(PY) evals/bench/gr_bench.py --sage-python $(SAGE_VENV)/bin/python
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(SAGE_VENV) .pytest_cache

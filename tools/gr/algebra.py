@@ -370,11 +370,25 @@ class Field:
             return sp.Integer(0)
         ncontent, nfactors = num.factor()
         dcontent, dfactors = den.factor()
-        nfactors, nsign = self._pair_trig(nfactors)
-        dfactors, dsign = self._pair_trig(dfactors)
+        nfactors, nsign = self._orient(*self._pair_trig(nfactors))
+        dfactors, dsign = self._orient(*self._pair_trig(dfactors))
         out = sp.Rational(int(ncontent) * nsign, int(dcontent) * dsign)
         out *= sp.Mul(*[self._poly_to_sympy(f) ** e for f, e in nfactors])
         return out / sp.Mul(*[self._poly_to_sympy(f) ** e for f, e in dfactors])
+
+    def _orient(self, factors, sign):
+        """Flip factors so that their leading term in the coordinates is positive: r - 2*M,
+        not 2*M - r (FLINT orients by its variable order, which follows discovery)."""
+        varying = [self._gens[int(name[1:])].derivative is not None for name in self._order]
+        out = []
+        for f, e in factors:
+            leading = max(f.terms(), key=lambda term: (
+                sum(d for d, v in zip(term[0], varying) if v), term[0]))
+            if leading[1] < 0:
+                f = -f
+                sign *= (-1) ** e
+            out.append((f, e))
+        return out, sign
 
     def _pair_trig(self, factors):
         """Rewrite (c - 1)^k (c + 1)^k as (-/+ s^2)^k for cos/sin and cosh/sinh pairs."""
@@ -461,15 +475,16 @@ class Element:
 
     # --- helpers
     def _current(self) -> Element:
+        """Move to the field's newest context (same value, more generators), in place."""
         f = self.field
-        if self.num.context() is f.ctx:
-            return self
-        return Element(f, f._lift(self.num), f._lift(self.den), normal=True)
+        if self.num.context() is not f.ctx:
+            self.num, self.den = f._lift(self.num), f._lift(self.den)
+        return self
 
     def _coerce(self, other) -> Element:
         if isinstance(other, Element):
             return other._current()
-        return self.field.constant(other)
+        return self.field.from_sympy(sp.sympify(other))
 
     def is_zero(self) -> bool:
         return self.num.is_zero()
@@ -582,9 +597,11 @@ class Element:
 def _poly_derivative(f: Field, p, x: sp.Symbol) -> Element:
     """d p / d x for a polynomial p: sum over its generators of dp/dg * dg/dx."""
     total = f.zero
-    degrees = p.degrees()
+    if p.is_constant():
+        return total
+    degrees = p.degrees()          # -1 for every variable of the zero polynomial
     for name, deg in zip(f._order, degrees):
-        if not deg:
+        if deg <= 0:
             continue
         gen = f._gens[int(name[1:])]
         if gen.derivative is None:

@@ -10,8 +10,8 @@ are the inequalities (Hawking & Ellis 1973, sec. 4.3; Visser, Lorentzian Wormhol
 * strong (SEC):    rho + sum p_i >= 0 and NEC
 * dominant (DEC):  rho >= |p_i|
 
-Each condition is True or False where the assumptions on the symbols decide it, and None
-where they do not; :meth:`EnergyConditions.at` decides them at a numeric point for any T,
+Each condition is True or False where the assumptions on the symbols decide it (a radial
+coordinate named r, rho or R is taken positive), and None where they do not; :meth:`EnergyConditions.at` decides them at a numeric point for any T,
 by testing T_{ab} k^a k^b over a dense set of null and timelike observers.
 """
 
@@ -26,6 +26,7 @@ import sympy as sp
 from .errors import GRError
 
 CONDITIONS = ("null", "weak", "strong", "dominant")
+RADIAL_NAMES = {"r", "rho", "R"}     # taken positive when the conditions are decided
 
 
 @dataclass
@@ -75,7 +76,9 @@ def energy_conditions(metric, timeout: float | None = None, cosmological_constan
         "strong": [sp.factor(rho + sum(pressures)), *nec],
         "dominant": [rho, *nec, *[sp.factor(rho - p) for p in pressures]],
     }
-    result.holds = {name: _decide(ineqs) for name, ineqs in result.inequalities.items()}
+    radial = {c: sp.Symbol(c.name, positive=True) for c in metric.coords if c.name in RADIAL_NAMES}
+    result.holds = {name: _decide([e.xreplace(radial) for e in ineqs])
+                    for name, ineqs in result.inequalities.items()}
     return result
 
 

@@ -80,7 +80,7 @@ class Tensor:
                 for idx in self._independent() if self.array[idx] != 0}
 
     def is_zero(self) -> bool:
-        return all(v == 0 for v in self.array)
+        return all(v == 0 for v in sp.flatten(self.array.tolist()))
 
     def _latex_head(self, idx: tuple[int, ...]) -> str:
         """``\\Gamma^{t}_{t r}``: consecutive indices of one position share a script."""

@@ -1,0 +1,38 @@
+"""The ``geodesic`` command line, run as a user runs it: a subprocess."""
+
+import json
+import subprocess
+import sys
+
+
+def geodesic(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "agent.cli", *args], input=stdin,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_curvature_of_a_catalogue_metric_as_json():
+    out = geodesic("curvature", "schwarzschild", "-q", "kretschmann", "-q", "ricci_flat", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["coords"] == ["t", "r", "theta", "phi"]
+    assert data["results"]["kretschmann"]["value"] == "48*M**2/r**6"      # textbook value
+    assert data["results"]["ricci_flat"]["value"] is True
+
+
+def test_curvature_of_a_line_element():
+    out = geodesic("curvature", "ds^2 = a^2 (dtheta^2 + sin^2 theta dphi^2)", "-q", "ricci_scalar")
+    assert out.returncode == 0, out.stderr
+    assert "Ricci scalar: 2/a**2" in out.stdout
+
+
+def test_bad_input_is_a_clear_error_not_a_traceback():
+    out = geodesic("curvature", "ds^2 = -dt^2 + __import__('os') dx^2", "-q", "ricci_scalar")
+    assert out.returncode == 2
+    assert "error" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_interactive_shell():
+    out = geodesic("shell", stdin="kerr\nricci_flat\nnot a quantity ((\nquit\n")
+    assert out.returncode == 0, out.stderr
+    assert "Ricci-flat (vacuum): yes" in out.stdout
+    assert "error:" in out.stdout
