@@ -128,3 +128,11 @@ def test_two_dimensional_and_three_dimensional_metrics():
     # the hyperbolic plane has R = -2
     y = sp.Symbol("y", positive=True)
     assert Metric(sp.diag(1 / y**2, 1 / y**2), [x, y]).ricci_scalar() == -2
+
+
+def test_the_numeric_judge_tells_close_values_apart():
+    from tools.gr.numeric import numerically_equal
+
+    assert numerically_equal(M * (r - 2 * M) / r**3, M / r**2 - 2 * M**2 / r**3, [r, M])
+    assert not numerically_equal(M / r**2, M / r**2 * (1 + sp.Rational(1, 10**15)), [r, M])
+    assert not numerically_equal(sp.sin(theta)**2, 1 - sp.cos(theta), [theta])

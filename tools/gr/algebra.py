@@ -134,10 +134,8 @@ class Field:
             return _product(self.from_sympy(a) for a in expr.args)
         if isinstance(expr, sp.Pow):
             return self._power(expr.base, expr.exp)
-        if isinstance(expr, (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)):
+        if expr.func in _PAIR_FUNCTIONS:
             return self._trig(expr)
-        if isinstance(expr, (sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch)):
-            return self._hyperbolic(expr)
         if isinstance(expr, sp.exp):
             return self._exp(expr.args[0])
         if isinstance(expr, sp.log) and len(expr.args) == 1:
@@ -245,24 +243,14 @@ class Field:
         return c, s
 
     def _trig(self, expr) -> Element:
+        """sin, cos, tan, ... and sinh, cosh, tanh, ... through one (cos u, sin u) pair per u."""
         arg = expr.args[0]
         if arg.as_coeff_Mul()[0].is_Integer and abs(arg.as_coeff_Mul()[0]) > 1:
             expanded = sp.expand_trig(expr)     # sin(2u) = 2 sin(u) cos(u): one pair per u
             if expanded != expr:
                 return self.from_sympy(expanded)
-        c, s = self._trig_pair(arg, hyperbolic=False)
-        return {sp.cos: lambda: c, sp.sin: lambda: s, sp.tan: lambda: s / c,
-                sp.cot: lambda: c / s, sp.sec: lambda: c ** -1, sp.csc: lambda: s ** -1}[expr.func]()
-
-    def _hyperbolic(self, expr) -> Element:
-        arg = expr.args[0]
-        if arg.as_coeff_Mul()[0].is_Integer and abs(arg.as_coeff_Mul()[0]) > 1:
-            expanded = sp.expand_trig(expr)     # sin(2u) = 2 sin(u) cos(u): one pair per u
-            if expanded != expr:
-                return self.from_sympy(expanded)
-        c, s = self._trig_pair(arg, hyperbolic=True)
-        return {sp.cosh: lambda: c, sp.sinh: lambda: s, sp.tanh: lambda: s / c,
-                sp.coth: lambda: c / s, sp.sech: lambda: c ** -1, sp.csch: lambda: s ** -1}[expr.func]()
+        hyperbolic, form = _PAIR_FUNCTIONS[expr.func]
+        return form(*self._trig_pair(arg, hyperbolic))
 
     def _exp(self, arg) -> Element:
         terms = sp.Add.make_args(sp.expand(arg, deep=False, mul=True, power_exp=False, log=False)) \
@@ -439,6 +427,17 @@ class Field:
             num = self._reduce(num * conj)
             den = self._reduce(den * conj)
         return num, den
+
+
+# each function of u in terms of (c, s) = (cos u, sin u), or (cosh u, sinh u): (hyperbolic, form)
+_PAIR_FUNCTIONS = {
+    sp.cos: (False, lambda c, s: c), sp.sin: (False, lambda c, s: s),
+    sp.tan: (False, lambda c, s: s / c), sp.cot: (False, lambda c, s: c / s),
+    sp.sec: (False, lambda c, s: c ** -1), sp.csc: (False, lambda c, s: s ** -1),
+    sp.cosh: (True, lambda c, s: c), sp.sinh: (True, lambda c, s: s),
+    sp.tanh: (True, lambda c, s: s / c), sp.coth: (True, lambda c, s: c / s),
+    sp.sech: (True, lambda c, s: c ** -1), sp.csch: (True, lambda c, s: s ** -1),
+}
 
 
 def _function_expr(func, args, orders) -> sp.Expr:

@@ -141,15 +141,19 @@ class Curvature:
         return out
 
     # ---------------------------------------------------------------- Riemann
-    @cached_property
-    def riemann_pairs(self) -> dict[tuple[int, int], Element]:
-        """Independent R_{abcd} keyed by pair indices (P, Q), P <= Q, P = (a<b), Q = (c<d)."""
+    def _pair_components(self, component, what: str) -> dict[tuple[tuple[int, int], tuple[int, int]], Element]:
+        """X_{abcd} with the Riemann symmetries, keyed by pairs (P, Q), P <= Q, P = (a<b), Q = (c<d)."""
         out = {}
         for i, (a, b) in enumerate(self.pairs):
             for c, d in self.pairs[i:]:
-                check("Riemann tensor")
-                out[(a, b), (c, d)] = self._riemann_lower(a, b, c, d)
+                check(what)
+                out[(a, b), (c, d)] = component(a, b, c, d)
         return out
+
+    @cached_property
+    def riemann_pairs(self) -> dict[tuple[tuple[int, int], tuple[int, int]], Element]:
+        """Independent R_{abcd}."""
+        return self._pair_components(self._riemann_lower, "Riemann tensor")
 
     def _riemann_lower(self, a: int, b: int, c: int, d: int) -> Element:
         f = self.field
@@ -308,13 +312,9 @@ class Curvature:
             g[a][c] * g[b][d] - g[a][d] * g[b][c])
 
     @cached_property
-    def weyl_pairs(self) -> dict[tuple[int, int], Element]:
-        out = {}
-        for i, (a, b) in enumerate(self.pairs):
-            for c, d in self.pairs[i:]:
-                check("Weyl tensor")
-                out[(a, b), (c, d)] = self.weyl_lower(a, b, c, d)
-        return out
+    def weyl_pairs(self) -> dict[tuple[tuple[int, int], tuple[int, int]], Element]:
+        """Independent C_{abcd}."""
+        return self._pair_components(self.weyl_lower, "Weyl tensor")
 
     @cached_property
     def cotton(self) -> dict[tuple[int, int, int], Element]:
