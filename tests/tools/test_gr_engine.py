@@ -136,3 +136,39 @@ def test_the_numeric_judge_tells_close_values_apart():
     assert numerically_equal(M * (r - 2 * M) / r**3, M / r**2 - 2 * M**2 / r**3, [r, M])
     assert not numerically_equal(M / r**2, M / r**2 * (1 + sp.Rational(1, 10**15)), [r, M])
     assert not numerically_equal(sp.sin(theta)**2, 1 - sp.cos(theta), [theta])
+
+
+def test_index_gymnastics_against_hand_values():
+    m = catalog.schwarzschild()
+    T, R = m.coords[:2]
+    Mm = m.params[0]
+    # Gamma_{r t t} = -(1/2) d_r g_tt = M / r^2 (first kind, by hand from g_tt = -(1 - 2M/r))
+    first = m.lower_index(m.christoffel(), 0)
+    assert first.indices == "ddd" and first["r", "t", "t"] == Mm / R**2
+    # R^{ab} R_{ab} from raised Ricci equals the Kretschmann-free textbook value for RN
+    rn = catalog.reissner_nordstrom()
+    ricci = rn.ricci_tensor()
+    up = rn.raise_index(rn.raise_index(ricci, 0), 1)
+    total = sum(up.array[a, b] * ricci.array[a, b] for a in range(4) for b in range(4))
+    Q, r = rn.params[1] if rn.params[1].name == "Q" else rn.params[0], rn.coords[1]
+    assert sp.simplify(total - 4 * Q**4 / r**8) == 0          # (Q^2/r^4)^2 x 4
+    # lowering R^a_{bcd} gives back R_{abcd}, whose components are textbook values
+    lower = m.riemann(lower=True)
+    assert m.lower_index(m.riemann(), 0).array == lower.array
+    TH = m.coords[2]
+    assert lower["theta", "phi", "theta", "phi"] == 2 * Mm * R * sp.sin(TH)**2    # frame value 2M/r^3 (MTW 31.4) x g_thth g_phph
+    assert lower["theta", "phi", "phi", "theta"] == -2 * Mm * R * sp.sin(TH)**2
+    assert lower["t", "r", "t", "r"] == -2 * Mm / R**3
+    with pytest.raises(MetricError, match="already down"):
+        m.lower_index(m.ricci_tensor(), 0)
+
+
+def test_signature_is_lorentzian_or_riemannian():
+    assert catalog.kerr().signature() == (-1, 1, 1, 1)
+    assert catalog.sphere().signature() == (1, 1)
+
+
+def test_in_vacuum_the_weyl_tensor_is_the_riemann_tensor():
+    for name in ("schwarzschild", "kerr"):
+        m = catalog.get(name)
+        assert m.weyl().array == m.riemann(lower=True).array

@@ -147,15 +147,16 @@ class Metric:
     def _tensor(self, name, symbol, indices, entries, symmetries=()) -> Tensor:
         n = self.dim
         array = sp.MutableDenseNDimArray.zeros(*([n] * len(indices)))
-        cache: dict[int, sp.Expr] = {}
+        # shared components (symmetries) are converted once; the element is kept alive in the
+        # cache so that its id cannot be reused by a later temporary
+        cache: dict[int, tuple[Element, sp.Expr]] = {}
         for idx, value in entries:
             check(name)
             if value.is_zero():
                 continue
-            key = id(value)
-            if key not in cache:
-                cache[key] = self._sympy(value)
-            array[idx] = cache[key]
+            if id(value) not in cache:
+                cache[id(value)] = (value, self._sympy(value))
+            array[idx] = cache[id(value)][1]
         return Tensor(name, symbol, indices, self.coords, array, symmetries)
 
     def christoffel(self, timeout: float | None = None) -> Tensor:
@@ -219,6 +220,53 @@ class Metric:
                                 ((k, l, i, j), value if s > 0 else -value)]
             return self._tensor("Weyl tensor", "C", "dddd", entries)
         return self._run("Weyl tensor", timeout, compute)
+
+    def lower_index(self, tensor: Tensor, position: int, timeout: float | None = None) -> Tensor:
+        """Lower index ``position`` of ``tensor``: T_..a.. = g_{ab} T_..^b.."""
+        return self._move_index(tensor, position, "d", timeout)
+
+    def raise_index(self, tensor: Tensor, position: int, timeout: float | None = None) -> Tensor:
+        """Raise index ``position`` of ``tensor``: T_..^a.. = g^{ab} T_..b.."""
+        return self._move_index(tensor, position, "u", timeout)
+
+    def _move_index(self, tensor: Tensor, position: int, to: str, timeout) -> Tensor:
+        if tensor.coords != self.coords:
+            raise MetricError("the tensor lives on another chart than this metric")
+        if not 0 <= position < tensor.rank:
+            raise MetricError(f"{tensor.name} has indices 0..{tensor.rank - 1}, not {position}")
+        if tensor.indices[position] == to:
+            word = "down" if to == "d" else "up"
+            raise MetricError(f"index {position} of {tensor.name} is already {word}")
+
+        def compute():
+            f, c = self._field, self._curvature
+            mover = c.g if to == "d" else c.ginv
+            values = {idx: f.from_sympy(tensor.array[idx])
+                      for idx in _indices(self.dim, tensor.rank) if tensor.array[idx] != 0}
+            entries = []
+            for idx in _indices(self.dim, tensor.rank):
+                check(tensor.name)
+                value = f.zero
+                for k in range(self.dim):
+                    source = idx[:position] + (k,) + idx[position + 1:]
+                    if source in values and not mover[idx[position]][k].is_zero():
+                        value = value + mover[idx[position]][k] * values[source]
+                entries.append((idx, value))
+            indices = tensor.indices[:position] + to + tensor.indices[position + 1:]
+            return self._tensor(tensor.name, tensor.symbol, indices, entries)
+        return self._run(f"index move on the {tensor.name}", timeout, compute)
+
+    def signature(self, seed: int = 0) -> tuple[int, ...]:
+        """Signs of the metric's eigenvalues at a sample point of the chart, e.g. (-1, 1, 1, 1)."""
+        import numpy as np
+
+        from .numeric import evaluate, explicit_functions, sample_point
+
+        point = sample_point(self.coords + self.params, seed)
+        functions = explicit_functions(sp.Add(*self.components))
+        g = np.array([[float(evaluate(self.components[i, j], point, functions))
+                       for j in range(self.dim)] for i in range(self.dim)])
+        return tuple(int(v) for v in np.sign(np.linalg.eigvalsh(g)))
 
     # ------------------------------------------------------------------ scalars
     def kretschmann(self, timeout: float | None = None) -> sp.Expr:
