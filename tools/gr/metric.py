@@ -69,7 +69,7 @@ class Metric:
         self.params = tuple(named.get(s.name, s) for s in free) + tuple(
             p for p in params if p.name not in {s.name for s in free})
         asymmetric = [(coords[i].name, coords[j].name) for i in range(n) for j in range(i + 1, n)
-                      if self._elements[i][j] != self._elements[j][i]]
+                      if g[i, j] != g[j, i] and self._elements[i][j] != self._elements[j][i]]
         if asymmetric:
             raise MetricError("the metric must be symmetric; these components differ from their "
                               f"transposes: {', '.join(f'g_{a}{b}' for a, b in asymmetric)}")
