@@ -269,34 +269,26 @@ class Field:
             result = result * self._exp_kernel(base) ** int(power)
         return result
 
-    def _exp_kernel(self, arg) -> Element:
-        key = ("exp", sp.srepr(arg))
-
-        def make(name):
-            def derivative(x):
-                return self._gen_element(self._index[key]) * self.from_sympy(arg).diff(x)
-            return _Generator(name, sp.exp(arg), derivative=derivative)
-        return self._generator(key, make)
-
-    def _log(self, arg) -> Element:
-        key = ("log", sp.srepr(arg))
+    def _kernel(self, kind: str, expr, arg, rule) -> Element:
+        """A transcendental generator f(u), u = ``arg``, with df = rule(f, u, du)."""
+        key = (kind, sp.srepr(arg))
 
         def make(name):
             def derivative(x):
                 u = self.from_sympy(arg)
-                return u.diff(x) / u
-            return _Generator(name, sp.log(arg), derivative=derivative)
+                return rule(self._gen_element(self._index[key]), u, u.diff(x))
+            return _Generator(name, expr, derivative=derivative)
         return self._generator(key, make)
+
+    def _exp_kernel(self, arg) -> Element:
+        return self._kernel("exp", sp.exp(arg), arg, lambda f, u, du: f * du)
+
+    def _log(self, arg) -> Element:
+        return self._kernel("log", sp.log(arg), arg, lambda f, u, du: du / u)
 
     def _lambertw(self, arg) -> Element:
-        key = ("W", sp.srepr(arg))
-
-        def make(name):
-            def derivative(x):
-                w, z = self._gen_element(self._index[key]), self.from_sympy(arg)
-                return w * z.diff(x) / (z * (self.one + w))
-            return _Generator(name, sp.LambertW(arg), derivative=derivative)
-        return self._generator(key, make)
+        # W e^W = z  =>  dW = W dz / (z (1 + W))
+        return self._kernel("W", sp.LambertW(arg), arg, lambda f, u, du: f * du / (u * (self.one + f)))
 
     # undefined functions and their partial derivatives: f, f_r, f_rr, ...
     def _function(self, func, args: tuple, orders: tuple[int, ...]) -> Element:
