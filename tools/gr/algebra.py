@@ -455,7 +455,7 @@ class Element:
         num, den = field._lift(num), field._lift(den)
         if den.is_zero():
             raise ZeroDivisionError("division by zero in the exact field")
-        num = field._reduce(num)
+        num, den = field._reduce(num), field._reduce(den)   # rationalising needs degree <= 1
         num, den = field._rationalise(num, den)
         g = num.gcd(den)
         if not g.is_one():
