@@ -4,6 +4,9 @@
     geodesic curvature kerr -q kretschmann            a named quantity of a metric
     geodesic curvature "ds^2 = -dt^2 + a(t)^2 dx^2" -q ricci_scalar --json
     geodesic shell                                    an interactive session
+    geodesic pde burgers --method classical --plot burgers.png
+    geodesic pde heat --method pinn --seed 1 --json   a library problem, solved
+    geodesic pde --list                               the problem library
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import sys
 from tools.gr import GRError, catalog
 from tools.gr.quantities import QUANTITIES, as_json, as_text, compute, resolve_metric
 from tools.mathparse import ParseError
+from tools.pde.errors import PDEError
 
 
 def _curvature(args) -> int:
@@ -29,6 +33,33 @@ def _curvature(args) -> int:
         print(f"metric: {metric!r}")
         for r in results.values():
             print(as_text(r))
+    return 0
+
+
+def _pde(args) -> int:
+    from tools.pde import library, solve
+    if args.list or not args.problem:
+        for name in library.names():
+            print(f"{name:22s} {library.describe(name)}")
+        return 0
+    spec = library.get(args.problem)
+    options = {"seed": args.seed} if args.method == "pinn" else {}
+    sol = solve(spec, method=args.method, **options)
+    summary = {"problem": args.problem, "method": sol.method,
+               "error_estimate": sol.error_estimate,
+               "metrics": {k: v for k, v in sol.metrics.items()
+                           if isinstance(v, (int, float, str, bool))}}
+    if args.plot:
+        summary["plot"] = str(sol.plot(args.plot))
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        estimate = "n/a" if sol.error_estimate is None else f"{sol.error_estimate:.2e}"
+        print(f"{args.problem}: {sol.method} ({sol.metrics.get('solver', 'pinn')}), "
+              f"error estimate {estimate} ({sol.metrics.get('error_basis', '')}), "
+              f"{sol.metrics['seconds']:.2f} s")
+        if args.plot:
+            print(f"plot: {summary['plot']}")
     return 0
 
 
@@ -70,7 +101,7 @@ def _shell(args) -> int:
             else:
                 metric = resolve_metric(line)
                 print(f"metric: {metric!r}")
-        except (GRError, ParseError, KeyError) as exc:
+        except (GRError, ParseError, KeyError, PDEError) as exc:
             print(f"error: {exc}")
     return 0
 
@@ -90,6 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("catalog", help="list the metric catalogue")
     p.set_defaults(func=_catalog)
 
+    p = sub.add_parser("pde", help="solve a problem of the PDE library")
+    p.add_argument("problem", nargs="?", help="library name (heat, burgers, ...)")
+    p.add_argument("--method", choices=["auto", "classical", "pinn"], default="auto")
+    p.add_argument("--seed", type=int, default=0, help="PINN seed")
+    p.add_argument("--plot", help="write a PNG of the solution here")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--list", action="store_true", help="list the problems")
+    p.set_defaults(func=_pde)
+
     p = sub.add_parser("shell", help="interactive GR session")
     p.add_argument("--timeout", type=float, default=120.0)
     p.set_defaults(func=_shell)
@@ -100,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (GRError, ParseError, KeyError) as exc:
+    except (GRError, ParseError, KeyError, PDEError) as exc:
         print(f"geodesic: error: {exc}", file=sys.stderr)
         return 2
 

@@ -1,15 +1,18 @@
-"""The README's Python example runs as printed: each print's comment is its output."""
+"""The README's Python examples run as printed: each print's comment is its output."""
 
 import contextlib
 import io
 import re
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parents[1] / "README.md"
+BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
 
 
-def test_readme_example_prints_what_it_says():
-    block = re.search(r"```python\n(.*?)```", README.read_text(), re.S).group(1)
+@pytest.mark.parametrize("block", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
+def test_readme_example_prints_what_it_says(block):
     expected = [re.search(r"#\s(.*)$", line).group(1).strip()
                 for line in block.splitlines() if line.startswith("print(")]
     out = io.StringIO()

@@ -36,3 +36,21 @@ def test_interactive_shell():
     assert out.returncode == 0, out.stderr
     assert "Ricci-flat (vacuum): yes" in out.stdout
     assert "error:" in out.stdout
+
+
+def test_pde_library_problem_solved_classically_as_json(tmp_path):
+    png = tmp_path / "burgers.png"
+    out = geodesic("pde", "burgers", "--method", "classical", "--json", "--plot", str(png))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["method"] == "classical" and data["metrics"]["solver"] == "method_of_lines"
+    assert data["metrics"]["error_basis"] == "reference solution"   # Cole-Hopf
+    assert data["error_estimate"] < 2e-3
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_pde_list_and_unknown_problem():
+    out = geodesic("pde", "--list")
+    assert out.returncode == 0 and "burgers" in out.stdout and "regge_wheeler" in out.stdout
+    out = geodesic("pde", "burger")
+    assert out.returncode == 2 and "burgers" in out.stderr and "Traceback" not in out.stderr

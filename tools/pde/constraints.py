@@ -52,8 +52,8 @@ def hard_constraint(spec: PDESpec, unknown: int) -> HardConstraint | None:
         if sorted(initial) != list(range(order)) or order > 2:
             return None
         dt = t - t0
-        u0 = initial[0].value
-        v0 = initial[1].value if order == 2 else sp.Integer(0)
+        u0 = initial[0].value.subs(t, t0)     # a value written with t means its value at t0
+        v0 = initial[1].value.subs(t, t0) if order == 2 else sp.Integer(0)
         g = u0 + dt * v0
         if dirichlet:
             h0 = h.subs(t, t0)

@@ -110,11 +110,13 @@ class Context:
 
     def _apply_parameter_functions(self, expr: sp.Expr) -> sp.Expr:
         for name, body in self.parameter_functions.items():
-            def value(*args, body=body):
-                if len(args) != len(self.variables):
-                    raise SpecError(f"the parameter function {name} takes "
-                                    f"{len(self.variables)} arguments ({_names(self.variables)})")
-                return body.subs(dict(zip(self.variables, args)), simultaneous=True)
+            def value(*args, body=body, name=name):
+                own = [v for v in self.variables if v in body.free_symbols]   # V(x) in (x, t)
+                for params in (self.variables, own):
+                    if len(args) == len(params):
+                        return body.subs(dict(zip(params, args)), simultaneous=True)
+                raise SpecError(f"the parameter function {name} takes {len(own)} argument(s) "
+                                f"({_names(own)}) or all the variables ({_names(self.variables)})")
             expr = expr.replace(lambda e, name=name: isinstance(e, AppliedUndef)
                                 and e.func.__name__ == name, lambda e, value=value: value(*e.args))
         return expr

@@ -81,16 +81,16 @@ def evaluate(expr: sp.Expr, leaves: Mapping[sp.Basic, Any], ns: SimpleNamespace)
         if e in cache:
             return cache[e]
         if e.is_Number or e.is_NumberSymbol:
-            if not e.is_real:
-                raise SpecError(f"complex constant {e} is not supported numerically")
-            value = float(e)
+            value = _real(e)
         elif e.is_Add:
             value = _fold(walk, e.args, lambda a, b: a + b)
         elif e.is_Mul:
             value = _fold(walk, e.args, lambda a, b: a * b)
         elif e.is_Pow:
             base, exp = e.args
-            if exp == sp.Rational(1, 2):
+            if exp.is_Number and isinstance(walk(base), float):
+                value = float(np.power(walk(base), float(exp)))   # sqrt(2): stays a float
+            elif exp == _HALF:
                 value = ns.sqrt(walk(base))
             elif exp.is_Integer:
                 value = walk(base) ** int(exp)
@@ -103,6 +103,8 @@ def evaluate(expr: sp.Expr, leaves: Mapping[sp.Basic, Any], ns: SimpleNamespace)
         elif e.func in _SYMPY_TO_NAME:
             if e.func is sp.log and len(e.args) == 2:
                 value = ns.log(walk(e.args[0])) / ns.log(walk(e.args[1]))
+            elif isinstance(walk(e.args[0]), float):   # exp(2): torch functions need tensors
+                value = float(getattr(NUMPY, _SYMPY_TO_NAME[e.func])(walk(e.args[0])))
             else:
                 value = getattr(ns, _SYMPY_TO_NAME[e.func])(walk(e.args[0]))
         elif e.func is sp.Heaviside:
@@ -120,6 +122,16 @@ def evaluate(expr: sp.Expr, leaves: Mapping[sp.Basic, Any], ns: SimpleNamespace)
         return value
 
     return walk(sp.sympify(expr))
+
+
+_HALF = sp.Rational(1, 2)
+
+
+def _real(e: sp.Expr) -> float:
+    value = complex(e)
+    if value.imag:
+        raise SpecError(f"complex constant {e} is not supported numerically")
+    return value.real
 
 
 def _fold(walk: Callable, args: Sequence[sp.Basic], op: Callable) -> Any:

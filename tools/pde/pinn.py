@@ -42,14 +42,15 @@ os.environ.setdefault("DDE_BACKEND", "pytorch")
 class PINNConfig:
     """Network, sampling and training settings; the defaults suit small 1D-3D problems."""
 
-    width: int = 32
+    width: int = 20
     depth: int = 3
     num_domain: int | None = None        # collocation points; by dimension when None
     num_boundary: int | None = None
-    adam_iterations: int = 3000
+    adam_iterations: int = 1000
     learning_rate: float = 1e-3
-    lbfgs_iterations: int = 3000
-    rar_rounds: int = 1                  # L-BFGS rounds after the first, each after RAR
+    lbfgs_iterations: int = 4000
+    rar_rounds: int | None = None        # L-BFGS rounds after the first, each after RAR;
+    #                                      one per 1500 L-BFGS iterations when None
     rar_points: int = 200                # points added per RAR round
     fourier_modes: int = 4               # features cos/sin(2 pi k x / L), k = 1..modes
     seed: int = 0
@@ -62,8 +63,10 @@ class PINNConfig:
 def solve_pinn(spec: PDESpec, config: PINNConfig | None = None, **overrides) -> Solution:
     """Train a PINN for ``spec``; the returned Solution has metrics and a loss history."""
     config = replace(config or PINNConfig(), **overrides)
-    if spec.budget.iterations is not None and "adam_iterations" not in overrides:
-        config = replace(config, adam_iterations=spec.budget.iterations)
+    if spec.budget.iterations is not None:      # a total: Adam warms up, L-BFGS gets the rest
+        adam = max(1, min(config.adam_iterations, spec.budget.iterations // 5))
+        config = replace(config, adam_iterations=adam,
+                         lbfgs_iterations=max(1, spec.budget.iterations - adam))
     if spec.budget.seconds is not None and config.seconds is None:
         config = replace(config, seconds=spec.budget.seconds)
     last_error: Exception | None = None
@@ -254,7 +257,7 @@ class _Problem:
 # ---------------------------------------------------------------------- training
 def _sizes(spec: PDESpec, config: PINNConfig) -> tuple[int, int, int]:
     dims = len(spec.variables)
-    domain = config.num_domain or {1: 256, 2: 2500, 3: 5000, 4: 8000}[dims]
+    domain = config.num_domain or {1: 256, 2: 800, 3: 4000, 4: 8000}[dims]
     boundary = config.num_boundary or {1: 2, 2: 200, 3: 800, 4: 1600}[dims]
     return domain, boundary, boundary
 
@@ -309,17 +312,19 @@ def _train(spec: PDESpec, config: PINNConfig) -> Solution:
             model.train(iterations=config.adam_iterations, callbacks=[clock], verbose=0,
                         display_every=100)
         clock.check_finite()
-        rounds = config.rar_rounds + 1
+        rounds = 1 + (config.rar_rounds if config.rar_rounds is not None
+                      else config.lbfgs_iterations // 1500)
         for r in range(rounds):
             if clock.out_of_time:
                 break
             if r:
                 _refine(problem, model, data, config.rar_points, seed=config.seed + r)
             with _quiet():
-                dde.optimizers.set_LBFGS_options(maxiter=max(1, config.lbfgs_iterations
-                                                             // rounds))
-                dde.optimizers.config.LBFGS_options["iter_per_step"] = 100
-                dde.optimizers.config.LBFGS_options["fun_per_step"] = 125
+                maxiter = max(1, config.lbfgs_iterations // rounds)
+                dde.optimizers.set_LBFGS_options(maxiter=maxiter)
+                # steps of at most 100 iterations, so the clock and the bar see progress
+                dde.optimizers.config.LBFGS_options["iter_per_step"] = min(100, maxiter)
+                dde.optimizers.config.LBFGS_options["fun_per_step"] = min(125, maxiter * 5 // 4)
                 model.compile("L-BFGS")
                 model.train(callbacks=[clock], verbose=0, display_every=100)
             clock.check_finite()

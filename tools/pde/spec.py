@@ -57,7 +57,8 @@ class Budget(BaseModel):
     """How much work a solver may spend; the PINN stops at whichever comes first."""
 
     model_config = ConfigDict(extra="forbid")
-    iterations: int | None = Field(None, gt=0, description="Adam iterations of the PINN")
+    iterations: int | None = Field(None, gt=0, description="PINN optimiser iterations, Adam "
+                                                           "and L-BFGS together")
     seconds: float | None = Field(None, gt=0, description="wall-clock seconds")
 
 
@@ -294,10 +295,13 @@ class PDESpec(BaseModel):
                                     f"boundary condition at {var}={self.variables[var][0]:g} or "
                                     f"{var}={self.variables[var][1]:g}")
                 if order >= 2 and len(sides) < 2:
+                    hint = (f"; for an initial-value problem in {var}, set time={var!r}"
+                            if len(self.variables) == 1 else "")
                     raise SpecError(f"missing condition: {name} is of order {order} in {var}, "
                                     f"so it needs conditions at both {var}="
                                     f"{self.variables[var][0]:g} and {var}="
-                                    f"{self.variables[var][1]:g} (or a periodic condition)")
+                                    f"{self.variables[var][1]:g} (or a periodic condition)"
+                                    f"{hint}")
 
 
 def _initial_name(unknown: str, time: str, derivative: int) -> str:
