@@ -108,3 +108,15 @@ def test_budget_iterations_and_plot(tmp_path):
     assert sol.metrics["iterations"] < 100         # 40 Adam steps, not the 500 of FAST
     png = sol.plot(tmp_path / "heat.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_without_exact_solution_the_error_estimate_is_the_distance_to_the_classical_one():
+    from tools.pde import solve
+    spec = PDESpec(**{**HEAT.model_dump(), "exact": None})
+    sol = solve(spec, method="pinn", width=20, num_domain=600, adam_iterations=300,
+                lbfgs_iterations=300, rar_rounds=0, progress=False)
+    points = sol.sample_points(4000, seed=7)
+    truth = HEAT.reference_values(points)[:, 0]
+    true_error = np.linalg.norm(sol(points) - truth) / np.linalg.norm(truth)
+    assert sol.metrics["error_basis"].startswith("classical solution (method_of_lines")
+    assert 0.8 < sol.error_estimate / true_error < 1.25    # the classical error is ~1e-7
