@@ -13,7 +13,7 @@ derivatives of the unknowns come from automatic differentiation).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -73,72 +73,132 @@ NUMPY = _numpy_namespace()
 
 def evaluate(expr: sp.Expr, leaves: Mapping[sp.Basic, Any], ns: SimpleNamespace) -> Any:
     """Value of ``expr`` given values of its leaves (symbols, unknowns, derivatives)."""
-    cache: dict[sp.Basic, Any] = {}
+    return Program([expr], leaves, ns)(leaves)[0]
 
-    def walk(e: sp.Basic) -> Any:
-        if e in leaves:
-            return leaves[e]
-        if e in cache:
-            return cache[e]
-        if e.is_Number or e.is_NumberSymbol:
-            value = _real(e)
+
+class Program:
+    """Expressions compiled once into straight-line steps over ``ns``, then run many times.
+
+    Built from the SymPy trees (shared subexpressions computed once, constant subexpressions
+    folded to floats), so a PINN's residual, evaluated thousands of times, walks no SymPy
+    objects while it trains.
+
+    >>> x = sp.Symbol("x")
+    >>> program = Program([sp.sin(x)**2 + sp.sqrt(2), sp.exp(-x)], [x], NUMPY)
+    >>> [round(float(v), 6) for v in program({x: 0.0})]
+    [1.414214, 1.0]
+    """
+
+    def __init__(self, exprs: Sequence[sp.Expr], leaves: Iterable[sp.Basic],
+                 ns: SimpleNamespace) -> None:
+        self._ns, self._leafset = ns, set(leaves)
+        self._slots: dict[sp.Basic, int] = {}
+        self._template: list[Any] = []
+        self._constant: list[bool] = []
+        self._leaves: list[tuple[sp.Basic, int]] = []
+        self._steps: list[tuple[int, Callable, tuple[int, ...]]] = []
+        self._outputs = [self._node(sp.sympify(e)) for e in exprs]
+
+    def __call__(self, leaves: Mapping[sp.Basic, Any]) -> list[Any]:
+        values = self._template.copy()
+        for leaf, slot in self._leaves:
+            values[slot] = leaves[leaf]
+        for slot, fn, args in self._steps:
+            values[slot] = fn(*[values[a] for a in args])
+        return [values[s] for s in self._outputs]
+
+    # ------------------------------------------------------------------ compiling
+    def _new(self, value: Any = None, constant: bool = False) -> int:
+        self._template.append(value)
+        self._constant.append(constant)
+        return len(self._template) - 1
+
+    def _apply(self, make: Callable[[SimpleNamespace], Callable], args: list[int]) -> int:
+        """A step ``make(ns)(*args)``; folded to a float now when every argument is one."""
+        if all(self._constant[a] for a in args):
+            value = make(NUMPY)(*[self._template[a] for a in args])
+            return self._new(_real(complex(value)), constant=True)
+        slot = self._new()
+        self._steps.append((slot, make(self._ns), tuple(args)))
+        return slot
+
+    def _node(self, e: sp.Basic) -> int:
+        if e in self._slots:
+            return self._slots[e]
+        if e in self._leafset:
+            slot = self._new()
+            self._leaves.append((e, slot))
+        elif e.is_Number or e.is_NumberSymbol:
+            slot = self._new(_real(e), constant=True)
         elif e.is_Add:
-            value = _fold(walk, e.args, lambda a, b: a + b)
+            slot = self._apply(lambda ns: _sum, [self._node(a) for a in e.args])
         elif e.is_Mul:
-            value = _fold(walk, e.args, lambda a, b: a * b)
+            slot = self._apply(lambda ns: _product, [self._node(a) for a in e.args])
         elif e.is_Pow:
-            base, exp = e.args
-            if exp.is_Number and isinstance(walk(base), float):
-                value = float(np.power(walk(base), float(exp)))   # sqrt(2): stays a float
-            elif exp == _HALF:
-                value = ns.sqrt(walk(base))
-            elif exp.is_Integer:
-                value = walk(base) ** int(exp)
-            elif exp.is_Number:
-                value = walk(base) ** float(exp)
-            elif base == sp.E:
-                value = ns.exp(walk(exp))
-            else:
-                value = walk(base) ** walk(exp)
-        elif e.func in _SYMPY_TO_NAME:
-            if e.func is sp.log and len(e.args) == 2:
-                value = ns.log(walk(e.args[0])) / ns.log(walk(e.args[1]))
-            elif isinstance(walk(e.args[0]), float):   # exp(2): torch functions need tensors
-                value = float(getattr(NUMPY, _SYMPY_TO_NAME[e.func])(walk(e.args[0])))
-            else:
-                value = getattr(ns, _SYMPY_TO_NAME[e.func])(walk(e.args[0]))
+            slot = self._power(*e.args)
+        elif e.func in _SYMPY_TO_NAME and not (e.func is sp.log and len(e.args) == 2):
+            name = _SYMPY_TO_NAME[e.func]
+            slot = self._apply(lambda ns: _scalar_safe(getattr(ns, name), name),
+                               [self._node(e.args[0])])
+        elif e.func is sp.log:
+            slot = self._apply(lambda ns: lambda a, b: ns.log(a) / ns.log(b),
+                               [self._node(a) for a in e.args])
         elif e.func is sp.Heaviside:
-            value = ns.heaviside(walk(e.args[0]))
+            slot = self._apply(lambda ns: ns.heaviside, [self._node(e.args[0])])
         elif e.func is sp.erf:
-            value = ns.erf(walk(e.args[0]))
+            slot = self._apply(lambda ns: ns.erf, [self._node(e.args[0])])
         elif e.func is sp.LambertW and len(e.args) == 1:
-            value = ns.lambertw(walk(e.args[0]))
+            slot = self._apply(lambda ns: ns.lambertw, [self._node(e.args[0])])
         elif isinstance(e, (sp.sec, sp.csc, sp.cot, sp.sech, sp.csch, sp.coth)):
-            value = walk(e.rewrite(sp.cos if isinstance(e, (sp.sec, sp.csc, sp.cot))
-                                   else sp.exp))
+            slot = self._node(e.rewrite(sp.cos if isinstance(e, (sp.sec, sp.csc, sp.cot))
+                                        else sp.exp))
         else:
             raise SpecError(f"cannot evaluate {e} numerically (no value for {type(e).__name__})")
-        cache[e] = value
-        return value
+        self._slots[e] = slot
+        return slot
 
-    return walk(sp.sympify(expr))
+    def _power(self, base: sp.Expr, exp: sp.Expr) -> int:
+        if exp == _HALF:
+            return self._apply(lambda ns: _scalar_safe(ns.sqrt, "sqrt"), [self._node(base)])
+        if exp.is_Integer:
+            n = int(exp)
+            return self._apply(lambda ns: lambda b: b**n, [self._node(base)])
+        if exp.is_Number:
+            p = float(exp)
+            return self._apply(lambda ns: lambda b: b**p, [self._node(base)])
+        if base == sp.E:
+            return self._apply(lambda ns: _scalar_safe(ns.exp, "exp"), [self._node(exp)])
+        return self._apply(lambda ns: lambda b, p: b**p, [self._node(base), self._node(exp)])
 
 
 _HALF = sp.Rational(1, 2)
 
 
-def _real(e: sp.Expr) -> float:
+def _sum(*args: Any) -> Any:
+    value = args[0]
+    for a in args[1:]:
+        value = value + a
+    return value
+
+
+def _product(*args: Any) -> Any:
+    value = args[0]
+    for a in args[1:]:
+        value = value * a
+    return value
+
+
+def _scalar_safe(fn: Callable, name: str) -> Callable:
+    """``fn`` for arrays and tensors, NumPy's for a plain float (torch wants tensors)."""
+    scalar = getattr(NUMPY, name)
+    return lambda v: float(scalar(v)) if isinstance(v, float) else fn(v)
+
+
+def _real(e: sp.Expr | complex) -> float:
     value = complex(e)
     if value.imag:
         raise SpecError(f"complex constant {e} is not supported numerically")
     return value.real
-
-
-def _fold(walk: Callable, args: Sequence[sp.Basic], op: Callable) -> Any:
-    value = walk(args[0])
-    for a in args[1:]:
-        value = op(value, walk(a))
-    return value
 
 
 def numpy_function(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> Callable[[np.ndarray],
