@@ -7,6 +7,10 @@
     geodesic pde burgers --method classical --plot burgers.png
     geodesic pde heat --method pinn --seed 1 --json   a library problem, solved
     geodesic pde --list                               the problem library
+    geodesic ingest notes/ paper.pdf                  add documents to the knowledge base
+    geodesic search "ISCO of Kerr" --json             search it (reference notes included)
+    geodesic sources                                  what the knowledge base holds
+    geodesic forget paper.pdf                         remove a document from it
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from tools.gr import GRError, catalog
 from tools.gr.quantities import QUANTITIES, as_json, as_text, compute, resolve_metric
 from tools.mathparse import ParseError
 from tools.pde.errors import PDEError
+from tools.retrieval.errors import RetrievalError
 
 
 def _curvature(args) -> int:
@@ -63,6 +68,52 @@ def _pde(args) -> int:
     return 0
 
 
+def _knowledge_base(args):
+    from tools.retrieval import KnowledgeBase
+    return KnowledgeBase(args.store)
+
+
+def _ingest(args) -> int:
+    with _knowledge_base(args) as kb:
+        report = kb.ingest(args.paths, progress=not args.quiet)
+    print(report.summary())
+    for path, why in report.errors.items():
+        print(f"skipped {path}: {why}", file=sys.stderr)
+    return 0
+
+
+def _search(args) -> int:
+    with _knowledge_base(args) as kb:
+        hits = kb.search(args.query, k=args.k, mode=args.mode, source=args.source,
+                         corpus=args.corpus)
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], indent=2))
+        return 0
+    for rank, h in enumerate(hits, start=1):
+        text = " ".join(h.text.split())
+        print(f"{rank}. {h.citation()}  [{h.score:.3f}]\n   {text[:240]}"
+              f"{'...' if len(text) > 240 else ''}")
+    if not hits:
+        print("no hits")
+    return 0
+
+
+def _sources(args) -> int:
+    with _knowledge_base(args) as kb:
+        for entry in kb.sources():
+            print(f"{entry['corpus']:9s} {entry['chunks']:4d} chunks  {entry['source']}"
+                  f"  ({entry['title']})")
+    return 0
+
+
+def _forget(args) -> int:
+    with _knowledge_base(args) as kb:
+        removed = kb.delete(args.source)
+    print(f"removed {removed} chunks of {args.source}" if removed
+          else f"nothing stored under {args.source}")
+    return 0 if removed else 1
+
+
 def _catalog(args) -> int:
     for name in catalog.names():
         m = catalog.get(name)
@@ -101,7 +152,7 @@ def _shell(args) -> int:
             else:
                 metric = resolve_metric(line)
                 print(f"metric: {metric!r}")
-        except (GRError, ParseError, KeyError, PDEError) as exc:
+        except (GRError, ParseError, KeyError, PDEError, RetrievalError) as exc:
             print(f"error: {exc}")
     return 0
 
@@ -130,6 +181,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the problems")
     p.set_defaults(func=_pde)
 
+    store = dict(help="the embedded store's folder (default: $GEODESIC_HOME/qdrant; a "
+                      "server through $GEODESIC_QDRANT_URL)")
+    p = sub.add_parser("ingest", help="add files or folders to the knowledge base")
+    p.add_argument("paths", nargs="+", help=".md, .txt, .tex, .pdf files or folders")
+    p.add_argument("--store", **store)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_ingest)
+
+    p = sub.add_parser("search", help="search the knowledge base")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=5, help="hits (default 5)")
+    p.add_argument("--mode", choices=["hybrid", "dense", "sparse"], default="hybrid")
+    p.add_argument("--source", help="only this source")
+    p.add_argument("--corpus", choices=["reference", "user"], help="only this corpus")
+    p.add_argument("--json", action="store_true",
+                   help="print a JSON list of hits (source, title, section, text, score)")
+    p.add_argument("--store", **store)
+    p.set_defaults(func=_search)
+
+    p = sub.add_parser("sources", help="list what the knowledge base holds")
+    p.add_argument("--store", **store)
+    p.set_defaults(func=_sources)
+
+    p = sub.add_parser("forget", help="remove a source from the knowledge base")
+    p.add_argument("source", help="a file path or a source as `geodesic sources` lists it")
+    p.add_argument("--store", **store)
+    p.set_defaults(func=_forget)
+
     p = sub.add_parser("shell", help="interactive GR session")
     p.add_argument("--timeout", type=float, default=120.0)
     p.set_defaults(func=_shell)
@@ -140,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (GRError, ParseError, KeyError, PDEError) as exc:
+    except (GRError, ParseError, KeyError, PDEError, RetrievalError) as exc:
         print(f"geodesic: error: {exc}", file=sys.stderr)
         return 2
 

@@ -1,0 +1,52 @@
+"""The tool contract the agent plans with: a name, a one-line summary the planner sees, a
+pydantic ``Args`` model, and ``run`` returning a :class:`ToolResult`.
+
+Tools are pure functions of their arguments: they never print, never call a language model
+and never ``eval``. :meth:`Tool.__call__` validates raw arguments (from a plan, i.e. from a
+model's output: untrusted) and turns any failure into ``ToolResult(ok=False, error=...)``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class ToolResult(BaseModel):
+    ok: bool
+    value: Any = None                    # JSON-serialisable: SymPy as strings, arrays as files
+    latex: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+    figures: list[str] = Field(default_factory=list)      # file paths
+    error: str | None = None
+    seconds: float = 0.0
+
+
+class Tool:
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    Args: ClassVar[type[BaseModel]]
+
+    def run(self, args: BaseModel) -> ToolResult:          # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __call__(self, raw: dict[str, Any] | BaseModel) -> ToolResult:
+        start = time.perf_counter()
+        try:
+            args = raw if isinstance(raw, self.Args) else self.Args.model_validate(raw)
+            result = self.run(args)
+        except ValidationError as err:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'args'}: {e['msg']}"
+                                 for e in err.errors())
+            result = ToolResult(ok=False, error=f"bad arguments for {self.name}: {problems}")
+        except Exception as err:                 # a tool's failure is a result, not a crash
+            result = ToolResult(ok=False, error=f"{type(err).__name__}: {err}")
+        result.seconds = time.perf_counter() - start
+        return result
+
+
+class StrictArgs(BaseModel):
+    """Base for ``Args``: unknown fields are an error (a planner's typo must not pass)."""
+    model_config = ConfigDict(extra="forbid")
