@@ -639,7 +639,8 @@ def alcubierre() -> Metric:
 
 
 def vaidya() -> Metric:
-    r"""Ingoing Vaidya spacetime: a star radiating or absorbing null dust.
+    r"""Ingoing Vaidya spacetime: spherical null dust falling in (its outgoing twin, in
+    retarded time u, is Vaidya's radiating star).
 
     ds^2 = -(1 - 2m(v)/r) dv^2 + 2 dv\, dr + r^2 (d\theta^2 + \sin^2\theta\, d\phi^2),
     v \in (-\infty, \infty) advanced time, r > 0, \theta \in (0, \pi), \phi \in [0, 2\pi).
