@@ -1,0 +1,82 @@
+"""``solve_pde``: the agent's tool over :func:`tools.pde.solve`.
+
+The numeric solution travels as files (DESIGN: arrays and figures are file references): an
+``.npz`` of the solution on a grid of the domain and a PNG of solution, error and loss.
+
+>>> result = SolvePDE()({"problem": "heat", "method": "classical"})
+>>> result.ok, result.value["method"], result.value["error_estimate"] < 1e-5
+(True, 'classical', True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from tools.base import StrictArgs, Tool, ToolResult
+
+from . import library
+from .solver import solve
+from .spec import PDESpec
+
+GRID_POINTS = 40_000
+
+
+def artifacts_dir() -> Path:
+    return Path(os.environ.get("GEODESIC_HOME", Path.home() / ".geodesic")) / "artifacts"
+
+
+class SolvePDE(Tool):
+    name = "solve_pde"
+    summary = ("Solve a PDE or ODE: a library problem by name (heat, wave, burgers, poisson_2d, "
+               "schwarzschild_orbit, tov, ...) or a spec {equations, variables, conditions, "
+               "parameters, exact}; method auto (classical when it applies), pinn or "
+               "classical. Returns the error estimate, metrics, a solution grid and a plot.")
+
+    class Args(StrictArgs):
+        problem: str | None = Field(default=None, max_length=100)
+        spec: dict[str, Any] | None = None
+        method: Literal["auto", "pinn", "classical"] = "auto"
+        seed: int = Field(default=0, ge=0)
+        plot: bool = True
+
+        @model_validator(mode="after")
+        def _one_problem(self):
+            if (self.problem is None) == (self.spec is None):
+                raise ValueError("give either a library problem name or a spec, not both")
+            return self
+
+    def run(self, args: Args) -> ToolResult:
+        spec = library.get(args.problem) if args.problem else PDESpec.model_validate(args.spec)
+        options = {"seed": args.seed, "progress": False} if args.method == "pinn" else {}
+        sol = solve(spec, method=args.method, **options)
+        key = hashlib.sha256(json.dumps([args.model_dump(mode="json")], sort_keys=True,
+                                        default=str).encode()).hexdigest()[:16]
+        folder = artifacts_dir() / f"pde-{key}"
+        folder.mkdir(parents=True, exist_ok=True)
+        axes = [np.linspace(lo, hi, max(2, int(GRID_POINTS ** (1 / len(spec.variables)))))
+                for lo, hi in spec.variables.values()]
+        mesh = np.meshgrid(*axes, indexing="ij")
+        values = sol(np.column_stack([m.ravel() for m in mesh]))
+        samples = folder / "solution.npz"
+        tmp = folder / "solution.tmp.npz"
+        np.savez_compressed(tmp, values=values.reshape(*mesh[0].shape, -1).squeeze(),
+                            **{f"axis_{v}": a for v, a in zip(spec.variables, axes)})
+        tmp.replace(samples)                                  # written atomically
+        figures = [str(sol.plot(folder / "solution.png"))] if args.plot else []
+        scalars = {k: v for k, v in sol.metrics.items()
+                   if isinstance(v, (int, float, str, bool)) and not isinstance(v, np.generic)}
+        return ToolResult(
+            ok=True, figures=figures,
+            value={"method": sol.method, "solver": sol.metrics.get("solver", sol.method),
+                   "error_estimate": sol.error_estimate,
+                   "error_basis": sol.metrics.get("error_basis"), "metrics": scalars},
+            data={"samples": str(samples), "variables": list(spec.variables),
+                  "domain": {v: list(b) for v, b in spec.variables.items()},
+                  "unknowns": list(spec.unknowns), "problem": spec.name or args.problem})
