@@ -41,6 +41,8 @@ class Tool:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'args'}: {e['msg']}"
                                  for e in err.errors())
             result = ToolResult(ok=False, error=f"bad arguments for {self.name}: {problems}")
+        except MemoryError:
+            result = ToolResult(ok=False, error=f"{self.name} ran out of memory")
         except Exception as err:                 # a tool's failure is a result, not a crash
             result = ToolResult(ok=False, error=f"{type(err).__name__}: {err}")
         result.seconds = time.perf_counter() - start

@@ -17,6 +17,7 @@ from .store import KnowledgeBase
 
 class SearchLiterature(Tool):
     name = "search_literature"
+    in_process = True        # it holds the knowledge base open; no worker needed
     summary = ("Search the reference notes (GR metrics, curvature conventions, standard "
                "results, PDE classes, PINN practice) and the user's documents; returns "
                "passages with citations.")

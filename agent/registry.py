@@ -1,0 +1,103 @@
+"""The tool registry: every tool of ``tools/`` with its argument schema, for the planner's
+prompt and for checking a plan before it runs.
+
+>>> registry = default_registry()
+>>> "curvature" in registry.names() and "solve" in registry.names()
+True
+>>> registry.check(Plan.model_validate({"steps": [{"id": "s1", "tool": "curvatur",
+...     "args": {"metric": "kerr", "quantity": "kretschmann"}}], "final": "s1"}))
+["s1: unknown tool 'curvatur' (did you mean 'curvature'?)"]
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+
+from pydantic import ValidationError
+
+from tools.base import Tool
+
+from .plan import Plan, Step, _strings  # noqa: F401 (Plan: doctest)
+
+
+class Registry:
+    def __init__(self, tools: Iterable[Tool]) -> None:
+        self._tools = {t.name: t for t in tools}
+
+    def names(self) -> list[str]:
+        return list(self._tools)
+
+    def get(self, name: str) -> Tool:
+        try:
+            return self._tools[name]
+        except KeyError:
+            raise KeyError(self._unknown(name)) from None
+
+    def _unknown(self, name: str) -> str:
+        close = difflib.get_close_matches(name, self._tools, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown tool {name!r}{hint}"
+
+    def schemas(self) -> list[dict]:
+        """Name, summary and JSON schema of the arguments of every tool."""
+        return [{"name": t.name, "summary": t.summary, "args": t.Args.model_json_schema()}
+                for t in self._tools.values()]
+
+    def render(self) -> str:
+        """The tool list as the planner's prompt shows it: one line of summary, then the
+        arguments with their types and defaults."""
+        lines = []
+        for t in self._tools.values():
+            schema = t.Args.model_json_schema()
+            required = set(schema.get("required", []))
+            args = []
+            for field, spec in schema.get("properties", {}).items():
+                kind = spec.get("type") or "/".join(
+                    s.get("type", "?") for s in spec.get("anyOf", [])) or "value"
+                if "enum" in spec:
+                    kind = "|".join(map(str, spec["enum"]))
+                fallback = {"object": {}, "array": []}.get(spec.get("type"))
+                default = "" if field in required else \
+                    f" = {json.dumps(spec.get('default', fallback))}"
+                args.append(f"{field}: {kind}{default}")
+            lines.append(f"- {t.name}({', '.join(args)}): {t.summary}")
+        return "\n".join(lines)
+
+    def check(self, plan: Plan) -> list[str]:
+        """Problems that stop ``plan`` before it runs: unknown tools, and arguments that are
+        wrong whatever the earlier steps return (missing, unknown or ill-typed fields)."""
+        problems = []
+        for step in plan.steps:
+            if step.tool not in self._tools:
+                problems.append(f"{step.id}: {self._unknown(step.tool)}")
+                continue
+            problems += [f"{step.id}: {p}" for p in self._argument_problems(step)]
+        return problems
+
+    def _argument_problems(self, step: Step) -> list[str]:
+        Args = self._tools[step.tool].Args
+        try:
+            Args.model_validate(step.args)
+        except ValidationError as err:
+            out = []
+            for e in err.errors():
+                field = e["loc"][0] if e["loc"] else None
+                value = step.args.get(field) if isinstance(field, str) else None
+                if value is not None and any("$" in s for s in _strings(value)):
+                    continue              # depends on an earlier step: checked when it runs
+                where = ".".join(map(str, e["loc"])) or "args"
+                out.append(f"{step.tool}.{where}: {e['msg']}")
+            return out
+        return []
+
+
+def default_registry(knowledge_base=None) -> Registry:
+    """Every tool: GR curvature, PDE solving, literature search and the calculus tools."""
+    from tools.calculus import CALCULUS_TOOLS
+    from tools.gr.tool import Curvature
+    from tools.pde.tool import SolvePDE
+    from tools.retrieval.tool import SearchLiterature
+    return Registry([Curvature(), SolvePDE(), SearchLiterature(knowledge_base),
+                     *(cls() for cls in CALCULUS_TOOLS)])
