@@ -266,8 +266,9 @@ class Parser:
             k += 2
         return False
 
-    def arguments(self, tok: Token) -> list[sp.Expr]:
-        """``(a, b, ...)`` after a function name."""
+    def arguments(self, tok: Token, pairs: bool = False) -> list:
+        """``(a, b, ...)`` after a function name; with ``pairs``, an argument may also be a
+        ``(variable, order)`` pair, as SymPy prints ``Derivative(a(t), (t, 2))``."""
         if not self.at("("):
             raise self.error(f"{tok.value!r} must be followed by its arguments in parentheses",
                              self.peek())
@@ -277,7 +278,16 @@ class Parser:
         args = [self.expression()]
         while self.at(","):
             self.advance()
-            args.append(self.expression())
+            if pairs and self.at("("):
+                inner = self.advance()
+                pair = [self.expression()]
+                if self.at(","):
+                    self.advance()
+                    pair.append(self.expression())
+                self.expect(")", inner)
+                args += pair if len(pair) == 2 else [pair[0]]
+            else:
+                args.append(self.expression())
         self.expect(")", opener)
         return args
 
@@ -342,7 +352,7 @@ class Parser:
 
     def derivative(self, tok: Token) -> sp.Expr:
         """``Derivative(f(r), r)``, ``diff(u, x, 2, y)``: unevaluated derivatives."""
-        expr, *rest = self.arguments(tok)
+        expr, *rest = self.arguments(tok, pairs=True)
         pairs: list[list] = []
         for item in rest:
             if isinstance(item, sp.Symbol):

@@ -1,0 +1,73 @@
+"""Verification catches wrong results and passes right ones, by independent means."""
+
+import sympy as sp
+
+from agent.verify import check_step, numeric_curvature
+from tools.gr import catalog
+
+
+def passed(tool, args, value):
+    checks = check_step(tool, args, {"ok": True, "value": value})
+    assert checks, "a check ran"
+    return all(c.passed for c in checks)
+
+
+def test_numeric_curvature_is_independent_and_agrees_with_the_engine():
+    kerr = catalog.get("kerr")
+    M, a, r, theta = sp.symbols("M a r theta", positive=True)
+    point = {s: sp.Float({"M": 1.1, "a": 0.6, "r": 4.2, "theta": 0.9}.get(str(s), 0.0))
+             for s in kerr.components.free_symbols}
+    numeric = numeric_curvature(kerr, point)
+    exact = float(kerr.kretschmann().subs(point))
+    assert abs(numeric["kretschmann"] - exact) < 1e-12 * abs(exact)
+    assert abs(numeric["ricci_scalar"]) < 1e-12
+    sphere = numeric_curvature(catalog.get("sphere"),
+                               {s: sp.Float(0.7 if str(s) == "theta" else 2.0)
+                                for s in catalog.get("sphere").components.free_symbols})
+    assert abs(sphere["ricci_scalar"] - 2 / 2.0**2) < 1e-12       # R = +2/a^2 (MTW signs)
+
+
+def test_curvature_claims_right_and_wrong():
+    assert passed("curvature", {"metric": "schwarzschild", "quantity": "kretschmann"},
+                  "48*M**2/r**6")
+    assert not passed("curvature", {"metric": "schwarzschild", "quantity": "kretschmann"},
+                      "12*M**2/r**6")
+    assert passed("curvature", {"metric": "kerr", "quantity": "ricci_flat"}, True)
+    assert not passed("curvature", {"metric": "reissner_nordstrom", "quantity": "ricci_flat"},
+                      True)
+    flrw = catalog.get("flrw_flat")                # a free function a(t): checked concretely
+    assert passed("curvature", {"metric": "flrw_flat", "quantity": "ricci_scalar"},
+                  str(flrw.ricci_scalar()))
+    assert not passed("curvature", {"metric": "flrw_flat", "quantity": "ricci_scalar"},
+                      "6*Derivative(a(t), (t, 2))/a(t)")
+
+
+def test_calculus_claims_right_and_wrong():
+    d = {"expression": "exp(-x^2)", "variable": "x"}
+    assert passed("differentiate", d, "-2*x*exp(-x**2)")
+    assert not passed("differentiate", d, "-x*exp(-x**2)")
+    s = {"equations": ["r^2 - 2*M*r + Q^2 = 0"], "variables": ["r"],
+         "assumptions": {"M": "positive", "Q": "positive"}}
+    assert passed("solve", s, ["M - sqrt(M**2 - Q**2)", "M + sqrt(M**2 - Q**2)"])
+    assert not passed("solve", s, ["M + sqrt(M**2 + Q**2)"])
+    assert not passed("solve", s, [])
+    assert passed("integrate", {"expression": "x*exp(x)", "variable": "x"}, "(x - 1)*exp(x)")
+    assert not passed("integrate", {"expression": "x*exp(x)", "variable": "x"}, "x*exp(x)")
+    assert passed("integrate", {"expression": "exp(-x^2)", "variable": "x", "lower": "0",
+                                "upper": "oo"}, "sqrt(pi)/2")
+    assert passed("simplify", {"expression": "sin(x)^2 + cos(x)^2"}, "1")
+    assert not passed("simplify", {"expression": "sin(x)^2 + cos(x)^2"}, "2")
+    ode = {"equation": "y'' + 4*y = 0", "function": "y", "variable": "t"}
+    assert passed("dsolve", ode, ["cos(2*t)"])
+    assert not passed("dsolve", ode, ["cos(t)"])
+
+
+def test_failed_steps_and_unreadable_values_are_never_passed():
+    failed = check_step("solve", {}, {"ok": False, "error": "timed out"})
+    assert [c.passed for c in failed] == [False] and failed[0].detail == "timed out"
+    garbled = check_step("differentiate", {"expression": "x^2", "variable": "x"},
+                         {"ok": True, "value": "2*x +"})
+    assert [c.passed for c in garbled] == [False] and "could not run" in garbled[0].detail
+    pde = check_step("solve_pde", {}, {"ok": True, "value": {"error_estimate": 0.3,
+                                                              "error_basis": "exact solution"}})
+    assert not pde[0].passed
