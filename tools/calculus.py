@@ -56,6 +56,12 @@ class _Args(StrictArgs):
         return self.parse(text)
 
 
+class _OfVariable(_Args):
+    """An expression and the variable an operation acts on."""
+    expression: str = Text
+    variable: str
+
+
 def _result(expr: sp.Basic) -> ToolResult:
     return ToolResult(ok=True, value=str(expr), latex=sp.latex(expr))
 
@@ -64,9 +70,7 @@ class Differentiate(Tool):
     name = "differentiate"
     summary = "d^n/dx^n of an expression."
 
-    class Args(_Args):
-        expression: str = Text
-        variable: str
+    class Args(_OfVariable):
         order: int = Field(default=1, ge=1, le=10)
 
     def run(self, args: Args) -> ToolResult:
@@ -114,9 +118,7 @@ class Series(Tool):
     name = "series"
     summary = "Taylor/Laurent series of an expression about a point, to a given order."
 
-    class Args(_Args):
-        expression: str = Text
-        variable: str
+    class Args(_OfVariable):
         point: str = "0"
         order: int = Field(default=6, ge=1, le=20)
 
@@ -130,9 +132,7 @@ class Limit(Tool):
     name = "limit"
     summary = "Limit of an expression as a variable tends to a point ('oo' for infinity)."
 
-    class Args(_Args):
-        expression: str = Text
-        variable: str
+    class Args(_OfVariable):
         point: str
         direction: Literal["+", "-", "+-"] = "+-"
 
@@ -145,9 +145,7 @@ class Integrate(Tool):
     name = "integrate"
     summary = "Indefinite integral, or definite between lower and upper ('oo' allowed)."
 
-    class Args(_Args):
-        expression: str = Text
-        variable: str
+    class Args(_OfVariable):
         lower: str | None = None
         upper: str | None = None
 
