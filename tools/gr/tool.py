@@ -38,15 +38,18 @@ class Curvature(Tool):
                                            description="catalogue parameter values, e.g. a: 0")
         timeout: float = Field(default=120.0, gt=0, le=3600)
 
-    def run(self, args: Args) -> ToolResult:
-        if args.parameters:
+        def resolve(self):
+            """The metric: a catalogue name (with parameter values) or a line element."""
+            if not self.parameters:
+                return resolve_metric(self.metric)
             try:
-                metric = catalog.get(args.metric, **{k: parse_expr(v)
-                                                     for k, v in args.parameters.items()})
+                return catalog.get(self.metric, **{k: parse_expr(v)
+                                                   for k, v in self.parameters.items()})
             except MetricError as err:
                 raise MetricError(f"parameters need a catalogue metric: {err}") from None
-        else:
-            metric = resolve_metric(args.metric)
+
+    def run(self, args: Args) -> ToolResult:
+        metric = args.resolve()
         record = as_json(compute(metric, args.quantity, timeout=args.timeout))
         value = record.get("value", record.get("components"))
         return ToolResult(ok=True, value=value, latex=record.get("latex"),
