@@ -8,10 +8,17 @@ model's output: untrusted) and turns any failure into ``ToolResult(ok=False, err
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+def geodesic_home() -> Path:
+    """Where Geodesic keeps its data: ``$GEODESIC_HOME``, else ``~/.geodesic``."""
+    return Path(os.environ.get("GEODESIC_HOME", Path.home() / ".geodesic"))
 
 
 class ToolResult(BaseModel):

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
 
-from tools.base import StrictArgs, Tool, ToolResult
+from tools.base import StrictArgs, Tool, ToolResult, geodesic_home
 
 from . import library
 from .solver import solve
@@ -29,7 +28,7 @@ GRID_POINTS = 40_000
 
 
 def artifacts_dir() -> Path:
-    return Path(os.environ.get("GEODESIC_HOME", Path.home() / ".geodesic")) / "artifacts"
+    return geodesic_home() / "artifacts"
 
 
 class SolvePDE(Tool):

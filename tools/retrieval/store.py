@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..base import geodesic_home
 from . import documents, lexical
 from .errors import IngestError, RetrievalError, StoreBusy
 
@@ -76,7 +77,7 @@ class IngestReport:
 
 def default_path() -> Path:
     """``$GEODESIC_HOME/qdrant``; ``GEODESIC_HOME`` defaults to ``~/.geodesic``."""
-    return Path(os.environ.get("GEODESIC_HOME", Path.home() / ".geodesic")) / "qdrant"
+    return geodesic_home() / "qdrant"
 
 
 def default_roots() -> list[Path]:
@@ -185,14 +186,7 @@ class KnowledgeBase:
             path = self._inside_roots(Path(raw))
             if path.is_dir():
                 checked.append((path, False))
-            elif path.is_file():
-                if path.suffix.lower() not in documents.SUFFIXES:
-                    raise IngestError(f"{path}: unsupported file type {path.suffix!r}; "
-                                      f"supported: {', '.join(sorted(documents.SUFFIXES))}")
-                size = path.stat().st_size
-                if size > self.max_bytes:
-                    raise IngestError(f"{path}: {size:,} bytes is over the "
-                                      f"{self.max_bytes:,}-byte cap")
+            elif path.is_file():          # type and size: checked by documents.read
                 checked.append((path, True))
             else:
                 raise IngestError(f"{raw}: no such file or folder")
@@ -220,8 +214,8 @@ class KnowledgeBase:
         report = IngestReport()
         docs: list[documents.Document] = []
         for path, source, named in files:          # read and check everything first
-            if not named and not path.resolve().is_relative_to(REFERENCE_CORPUS) \
-                    and not any(path.resolve().is_relative_to(r) for r in self.allowed_roots):
+            if not named and not any(path.resolve().is_relative_to(r)
+                                     for r in self.allowed_roots):
                 report.errors[str(path)] = "a link to a place outside the allowed folders"
                 continue
             try:
