@@ -11,6 +11,9 @@
     geodesic search "ISCO of Kerr" --json             search it (reference notes included)
     geodesic sources                                  what the knowledge base holds
     geodesic forget paper.pdf                         remove a document from it
+    geodesic ask "Kretschmann scalar of Kerr"         plan, compute, verify an answer
+    geodesic ask "now the same for Reissner-Nordstrom" --thread t1 --json
+    geodesic serve-llm                                serve the planner with vLLM
 """
 
 from __future__ import annotations
@@ -114,6 +117,54 @@ def _forget(args) -> int:
     return 0 if removed else 1
 
 
+def _ask(args) -> int:
+    from .api import Agent
+    overrides = {"planner": args.planner} if args.planner else {}
+    with Agent(**overrides) as agent:
+        answer = None
+        for event in agent.stream(args.question, thread_id=args.thread):
+            if event["event"] == "answer":
+                answer = event["answer"]
+            elif not args.quiet:
+                print(_progress(event), file=sys.stderr, flush=True)
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+    else:
+        print(answer.text)
+        if answer.citations:
+            print("Sources: " + "; ".join(answer.citations))
+        print(f"(thread {answer.thread_id}, trace {answer.trace_id})")
+    return 0 if answer.status != "refused" else 1
+
+
+def _progress(event: dict) -> str:
+    if event["event"] == "step":
+        if event["status"] == "running":
+            return f"  {event['id']}: {event['tool']} ..."
+        outcome = "ok" if event["status"] == "done" else f"failed: {event['error']}"
+        return f"  {event['id']}: {event['tool']} {outcome} ({event['seconds']:.2f} s)"
+    node = event.get("node")
+    if node == "plan":
+        problems = event.get("problems") or []
+        state = "; ".join(problems) if problems else "valid"
+        return f"plan (attempt {event.get('attempt')}): {state}"
+    if node == "verify":
+        return "verify: " + ("passed" if event.get("verified") else
+                             "; ".join(event.get("problems", [])))
+    if node == "retrieve":
+        return f"retrieve: {event.get('passages', 0)} passages"
+    return str(node)
+
+
+def _serve_llm(args) -> int:
+    from .config import Settings
+    from .serve import VLLMServer
+    settings = Settings(**({"vllm_port": args.port} if args.port else {}))
+    server = VLLMServer(settings)
+    print("starting: " + " ".join(server.command()), file=sys.stderr)
+    return server.run_foreground()
+
+
 def _catalog(args) -> int:
     for name in catalog.names():
         m = catalog.get(name)
@@ -209,6 +260,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", **store)
     p.set_defaults(func=_forget)
 
+    p = sub.add_parser("ask", help="ask a question: plan, compute and verify an answer")
+    p.add_argument("question")
+    p.add_argument("--thread", help="conversation id: follow-ups see the earlier questions")
+    p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p.add_argument("--planner", choices=["transformers", "openai"],
+                   help="planner backend (default: the configuration's)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_ask)
+
+    p = sub.add_parser("serve-llm", help="serve the planner model with vLLM (OpenAI API)")
+    p.add_argument("--port", type=int, help="port (default: the configuration's vllm_port)")
+    p.set_defaults(func=_serve_llm)
+
     p = sub.add_parser("shell", help="interactive GR session")
     p.add_argument("--timeout", type=float, default=120.0)
     p.set_defaults(func=_shell)
@@ -219,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (GRError, ParseError, KeyError, PDEError, RetrievalError) as exc:
+    except (GRError, ParseError, KeyError, PDEError, RetrievalError, ValueError,
+            OSError) as exc:
         print(f"geodesic: error: {exc}", file=sys.stderr)
         return 2
 

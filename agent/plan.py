@@ -15,6 +15,7 @@ inside a longer string, ``$s1`` is replaced by the output in parentheses, so
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -58,6 +59,33 @@ class Plan(BaseModel):
         if self.final not in seen:
             raise ValueError(f"final names {self.final!r}, which is not a step")
         return self
+
+
+def parse_plan(text: str) -> Plan:
+    """The plan in a model's output: the first JSON object in ``text``, validated.
+
+    >>> parse_plan('Plan: {"steps": [{"id": "s1", "tool": "t", "args": {}}], "final": "s1"} ...').final
+    's1'
+    """
+    start = text.find("{")
+    if start < 0:
+        raise PlanError("the planner wrote no JSON object")
+    try:
+        data, _ = json.JSONDecoder().raw_decode(text[start:])
+    except json.JSONDecodeError as err:
+        raise PlanError(f"the plan is not valid JSON: {err.msg} (column {err.colno})") from None
+    try:
+        return Plan.model_validate(data)
+    except ValueError as err:
+        raise PlanError(_first_errors(err)) from None
+
+
+def _first_errors(err: ValueError, n: int = 3) -> str:
+    errors = getattr(err, "errors", None)
+    if not callable(errors):
+        return str(err)
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'plan'}: {e['msg']}"
+                     for e in errors()[:n])
 
 
 def resolve(args: Any, outputs: dict[str, Any]) -> Any:

@@ -7,6 +7,9 @@ True
 >>> registry.check(Plan.model_validate({"steps": [{"id": "s1", "tool": "curvatur",
 ...     "args": {"metric": "kerr", "quantity": "kretschmann"}}], "final": "s1"}))
 ["s1: unknown tool 'curvatur' (did you mean 'curvature'?)"]
+>>> registry.repair(Plan.model_validate({"steps": [{"id": "s1", "tool": "curvatur",
+...     "args": {"metric": "kerr", "quantiy": "kretschmann"}}], "final": "s1"}))[1]
+["s1: tool 'curvatur' read as 'curvature'", "s1: argument 'quantiy' read as 'quantity'"]
 """
 
 from __future__ import annotations
@@ -75,6 +78,39 @@ class Registry:
                 continue
             problems += [f"{step.id}: {p}" for p in self._argument_problems(step)]
         return problems
+
+    def repair(self, plan: Plan) -> tuple[Plan, list[str]]:
+        """``plan`` with the slips that have one plausible fix fixed: a misspelt tool name
+        with a single close match, a misspelt argument name close to exactly one field, a
+        misspelt choice (``kretschman``) close to exactly one allowed value.
+        Returns the plan and what was changed; anything else is left for ``check``."""
+        notes, steps = [], []
+        for step in plan.steps:
+            tool = step.tool
+            if tool not in self._tools:
+                close = difflib.get_close_matches(tool, self._tools, n=2, cutoff=0.75)
+                if len(close) == 1:
+                    notes.append(f"{step.id}: tool {tool!r} read as {close[0]!r}")
+                    tool = close[0]
+            args = dict(step.args)
+            if tool in self._tools:
+                fields = self._tools[tool].Args.model_fields
+                for name in [a for a in args if a not in fields]:
+                    free = [f for f in fields if f not in args]
+                    close = difflib.get_close_matches(name, free, n=2, cutoff=0.75)
+                    if len(close) == 1:
+                        notes.append(f"{step.id}: argument {name!r} read as {close[0]!r}")
+                        args[close[0]] = args.pop(name)
+                choices = self._tools[tool].Args.model_json_schema().get("properties", {})
+                for name, value in args.items():
+                    allowed = [str(c) for c in choices.get(name, {}).get("enum", [])]
+                    if isinstance(value, str) and allowed and value not in allowed:
+                        close = difflib.get_close_matches(value, allowed, n=2, cutoff=0.75)
+                        if len(close) == 1:
+                            notes.append(f"{step.id}: {name} {value!r} read as {close[0]!r}")
+                            args[name] = close[0]
+            steps.append(step.model_copy(update={"tool": tool, "args": args}))
+        return plan.model_copy(update={"steps": steps}), notes
 
     def _argument_problems(self, step: Step) -> list[str]:
         Args = self._tools[step.tool].Args

@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import importlib
 import json
-import multiprocessing
+import os
+import subprocess
+import sys
 import threading
+from multiprocessing.connection import Connection
 from collections import OrderedDict
 from typing import Any
 
@@ -91,36 +94,45 @@ class Runner:
 
 
 class _Worker:
-    """One spawned process serving tool calls over a pipe."""
+    """One worker process serving tool calls over a pair of pipes.
+
+    It is started as ``python -m agent.runner FD_IN FD_OUT MEMORY_MB`` rather than through
+    multiprocessing's spawn, which would re-import the caller's ``__main__`` (a script
+    without an ``if __name__ == "__main__"`` guard would then run twice)."""
 
     def __init__(self, memory_mb: int) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, memory_mb), daemon=True)
-        self.process.start()
-        child.close()
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "agent.runner", str(to_child_r), str(from_child_w),
+             str(memory_mb)], pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.send_conn = Connection(to_child_w, readable=False)
+        self.recv_conn = Connection(from_child_r, writable=False)
 
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return self.process.poll() is None
 
     def call(self, module: str, qualname: str, args: dict, timeout: float) -> dict | str | None:
         """The result as a dict, a message if the worker died, or None past ``timeout``."""
         try:
-            self.conn.send((module, qualname, args))
-            if not self.conn.poll(timeout):
+            self.send_conn.send((module, qualname, args))
+            if not self.recv_conn.poll(timeout):
                 return None
-            return self.conn.recv()
-        except (EOFError, BrokenPipeError, ConnectionResetError):
-            code = self.process.exitcode
+            return self.recv_conn.recv()
+        except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
+            code = self.process.wait(5)
             return f"the worker process died (exit code {code}; out of memory?)"
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+        self.process.wait(5)
+        self.send_conn.close()
+        self.recv_conn.close()
 
 
-def _serve(conn, memory_mb: int) -> None:
+def _serve(conn_in: Connection, conn_out: Connection, memory_mb: int) -> None:
     """The worker's loop: build the tool, run it, send back its result."""
     import resource
     limit = memory_mb * 2**20
@@ -128,7 +140,7 @@ def _serve(conn, memory_mb: int) -> None:
     tools: dict[tuple[str, str], Tool] = {}
     while True:
         try:
-            module, qualname, args = conn.recv()
+            module, qualname, args = conn_in.recv()
         except (EOFError, KeyboardInterrupt):
             return
         try:
@@ -143,4 +155,9 @@ def _serve(conn, memory_mb: int) -> None:
             result = ToolResult(ok=False, error=f"out of memory (budget {memory_mb} MB)")
         except Exception as err:                      # noqa: BLE001 - reported to the caller
             result = ToolResult(ok=False, error=f"{type(err).__name__}: {err}")
-        conn.send(result.model_dump())
+        conn_out.send(result.model_dump())
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1]), writable=False),
+           Connection(int(sys.argv[2]), readable=False), int(sys.argv[3]))

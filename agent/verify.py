@@ -38,6 +38,7 @@ class Check(BaseModel):
     name: str
     passed: bool
     detail: str = ""
+    step: str = ""                # the id of the plan step it checked
 
 
 def check_step(tool: str, args: dict, result: dict) -> list[Check]:

@@ -1,0 +1,46 @@
+"""Planner backends behind one interface: a prompt goes in, the text of a plan comes out.
+
+* ``transformers`` (the default): Gemma 3 270M in-process, plus the project's LoRA adapter
+  when one is installed; output constrained to the plan's JSON schema by xgrammar.
+* ``openai``: any OpenAI-compatible server, first of all ``vllm serve`` (see
+  ``geodesic serve-llm``), with JSON-schema structured output.
+
+The planner never does mathematics and its output is never trusted: the graph validates
+every plan (``Plan`` and ``Registry.check``) before anything runs.
+"""
+
+from __future__ import annotations
+
+from ..config import Settings
+from ..registry import Registry
+from . import prompt
+
+
+class Planner:
+    """``propose`` renders the prompt and asks the backend to complete it."""
+
+    name = "planner"
+
+    def __init__(self, settings: Settings, registry: Registry) -> None:
+        self.settings, self.registry = settings, registry
+        self.last_prompt = ""
+
+    def propose(self, question: str, *, passages=(), history=(), problems=()) -> str:
+        text = prompt.render(question, self.registry, passages=passages, history=history,
+                             problems=problems, n_examples=self.settings.examples)
+        self.last_prompt = text
+        return self.complete(text)
+
+    def complete(self, text: str) -> str:          # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return self.name
+
+
+def make_planner(settings: Settings, registry: Registry) -> Planner:
+    if settings.planner == "openai":
+        from .remote import OpenAIPlanner
+        return OpenAIPlanner(settings, registry)
+    from .local import TransformersPlanner
+    return TransformersPlanner(settings, registry)

@@ -1,0 +1,55 @@
+"""The planner's prompt, rendered from the template and worked examples in ``prompts/``.
+
+The examples shown are the ones closest in wording to the question (most similar last,
+next to the question), so a small model sees the pattern it needs right before it writes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from ..registry import Registry
+
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = {"the", "a", "an", "of", "is", "what", "for", "with", "and", "to", "in", "on", "at",
+         "by", "metric", "does", "do", "me", "please", "compute", "find", "give"}
+
+
+@lru_cache(maxsize=4)
+def template(name: str = "planner.j2") -> jinja2.Template:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             autoescape=False)
+    return env.from_string((PROMPTS / name).read_text())
+
+
+@lru_cache(maxsize=4)
+def examples(name: str = "examples.jsonl") -> tuple[dict, ...]:
+    lines = (PROMPTS / name).read_text().splitlines()
+    return tuple(json.loads(line) for line in lines if line.strip())
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower())) - _STOP
+
+
+def closest_examples(question: str, k: int) -> list[dict]:
+    """The ``k`` examples sharing most words with ``question``, most similar last."""
+    words = _words(question)
+    scored = [(len(words & _words(e["question"])) / (1 + len(_words(e["question"]))), i)
+              for i, e in enumerate(examples())]
+    chosen = sorted(scored, reverse=True)[:k]
+    return [examples()[i] for _, i in sorted(chosen)]
+
+
+def render(question: str, registry: Registry, *, passages=(), history=(), problems=(),
+           n_examples: int = 6) -> str:
+    return template().render(
+        tools=registry.render(), question=question.strip(), passages=list(passages),
+        examples=closest_examples(question, n_examples) if n_examples else [],
+        history=[h for h in history if h.get("plan")], problems=list(problems))
