@@ -124,7 +124,10 @@ class Registry:
                 if value is not None and any("$" in s for s in _strings(value)):
                     continue              # depends on an earlier step: checked when it runs
                 where = ".".join(map(str, e["loc"])) or "args"
-                out.append(f"{step.tool}.{where}: {e['msg']}")
+                given = e.get("input")
+                shown = "" if isinstance(given, dict) or given is None else \
+                    f" (got {json.dumps(given, default=str)[:80]})"
+                out.append(f"{step.tool}.{where}: {e['msg']}{shown}")
             return out
         return []
 

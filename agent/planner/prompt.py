@@ -25,6 +25,7 @@ _STOP = {"the", "a", "an", "of", "is", "what", "for", "with", "and", "to", "in",
 def template(name: str = "planner.j2") -> jinja2.Template:
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              autoescape=False)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False}    # keys in the schema's order
     return env.from_string((PROMPTS / name).read_text())
 
 

@@ -1,0 +1,267 @@
+"""The agent end to end through the real LangGraph graph, tools in worker processes, checks,
+SQLite checkpoints. Plans come from ``run_plan`` or from a scripted planner (a test double
+of the backend only: the prompt, parsing, repair, replanning and verification are real).
+The planner models themselves are tested in test_planner.py."""
+
+import asyncio
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from agent import Agent, Answer
+from agent.config import Settings
+from agent.planner import Planner
+from tools.mathparse import parse_expr
+
+
+def plan(*steps, final=None):
+    steps = [{"id": f"s{i}", "tool": tool, "args": args}
+             for i, (tool, args) in enumerate(steps, start=1)]
+    return {"steps": steps, "final": final or steps[-1]["id"]}
+
+
+def same(a: str, b: str) -> bool:
+    return sp.simplify(parse_expr(a) - parse_expr(b)) == 0
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(checkpoints=str(tmp_path / "checkpoints.sqlite"), retrieve_k=0,
+                    tool_timeout=120)
+
+
+@pytest.fixture
+def agent(settings):
+    with Agent(settings) as agent:
+        yield agent
+
+
+class Scripted(Planner):
+    """Answers each propose() with the next of ``replies`` and keeps the prompts it got."""
+
+    def __init__(self, settings, registry, replies):
+        super().__init__(settings, registry)
+        self.replies, self.prompts = list(replies), []
+
+    def complete(self, text):
+        self.prompts.append(text)
+        return self.replies.pop(0)
+
+
+def scripted(agent, *replies):
+    planner = Scripted(agent.settings, agent.registry,
+                       [r if isinstance(r, str) else json.dumps(r) for r in replies])
+    agent._planner = planner
+    return planner
+
+
+# ---------------------------------------------------------------------- GR and calculus
+def test_gr_question_is_verified_against_the_textbook_value(agent):
+    ans = agent.run_plan(plan(("curvature", {"metric": "schwarzschild",
+                                             "quantity": "kretschmann"})),
+                         question="Kretschmann scalar of Schwarzschild")
+    assert isinstance(ans, Answer)
+    assert ans.verified and ans.status == "verified" and ans.reason == ""
+    assert ans.final.kind == "expr" and same(ans.final.value, "48*M**2/r**6")   # MTW (31.8)
+    assert [c.passed for c in ans.checks] == [True] and ans.checks[0].step == "s1"
+    assert "M^{2}" in ans.latex and "signature (-,+,+,+)" in ans.conventions
+    assert ans.steps[0].tool == "curvature" and ans.steps[0].seconds >= 0
+    assert "Verified." in ans.text and len(ans.trace_id) == 32
+
+
+def test_composed_derivation_photon_sphere(agent):
+    ans = agent.run_plan(plan(
+        ("differentiate", {"expression": "(1 - 2*M/r)/r^2", "variable": "r"}),
+        ("solve", {"equations": ["$s1 = 0"], "variables": ["r"],
+                   "assumptions": {"M": "positive", "r": "positive"}})))
+    assert ans.verified, ans.text
+    assert ans.final.kind == "expr" and same(ans.final.value, "3*M")    # photon sphere r = 3M
+    assert [c.step for c in ans.checks] == ["s1", "s2"]
+    assert "$s1" not in json.dumps(ans.steps[1].args)          # the reference was resolved
+
+
+def test_a_number_is_typed_as_a_number(agent):
+    ans = agent.run_plan(plan(("integrate", {"expression": "exp(-x^2)", "variable": "x",
+                                             "lower": "-oo", "upper": "oo"})))
+    assert ans.verified and ans.final.kind == "number"
+    assert ans.final.value == pytest.approx(np.sqrt(np.pi)) and ans.final.exact == "sqrt(pi)"
+
+
+def test_a_wrong_claim_is_never_shown_as_verified(agent, monkeypatch):
+    from tools.calculus import Differentiate
+    from tools.base import ToolResult
+    monkeypatch.setattr(Differentiate, "run",
+                        lambda self, args: ToolResult(ok=True, value="3*r"))  # d/dr r^3 != 3r
+    agent.runner.close()                       # the worker must not hold the real method
+    agent.registry.get("differentiate").in_process = True
+    try:
+        ans = agent.run_plan(plan(("differentiate", {"expression": "r^3", "variable": "r"})))
+    finally:
+        agent.registry.get("differentiate").in_process = False
+    assert not ans.verified and ans.status == "unverified"
+    assert "check 'derivative matches a finite difference' failed" in ans.reason
+    assert "NOT verified" in ans.text
+
+
+# ---------------------------------------------------------------------- PDE
+def test_pde_question_gives_a_callable_field_near_the_exact_solution(agent):
+    spec = {"variables": {"x": [0, 1], "t": [0, 1]}, "time": "t",
+            "equations": ["u_t = 0.4*u_xx"],
+            "conditions": [{"kind": "dirichlet", "on": "boundary"},
+                           {"kind": "initial", "value": "sin(pi*x)"}]}
+    ans = agent.run_plan(plan(("solve_pde", {"spec": spec, "method": "classical"})))
+    assert ans.verified, ans.text
+    final = ans.final
+    assert final.kind == "field" and final.variables == ["x", "t"]
+    assert final.domain == {"x": (0.0, 1.0), "t": (0.0, 1.0)}
+    points = np.random.default_rng(0).uniform([0, 0], [1, 1], size=(400, 2))
+    exact = np.exp(-0.4 * np.pi**2 * points[:, 1]) * np.sin(np.pi * points[:, 0])
+    error = np.linalg.norm(final(points) - exact) / np.linalg.norm(exact)
+    assert error < 1e-2
+    with pytest.raises(ValueError, match="2 columns"):
+        final(np.zeros((3, 3)))
+    assert ans.figures and ans.figures[0].endswith(".png")
+    markdown = ans._repr_markdown_()
+    assert "data:image/png;base64," in markdown and "**verified**" in markdown
+    again = Answer.model_validate_json(ans.model_dump_json())     # plain data: round trip
+    assert np.allclose(again.final(points[:5]), final(points[:5]))
+
+
+# ---------------------------------------------------------------------- failures
+def test_tool_timeout_is_an_unverified_answer_with_the_reason(tmp_path):
+    settings = Settings(checkpoints=str(tmp_path / "c.sqlite"), retrieve_k=0, tool_timeout=1)
+    with Agent(settings) as agent:
+        ans = agent.run_plan(plan(("solve_pde", {"problem": "heat", "method": "pinn"})))
+        assert not ans.verified and ans.status == "unverified"
+        assert "ran out of time after 1 s" in ans.reason
+        assert ans.steps[0].data.get("timeout") is True
+        again = agent.run_plan(plan(("differentiate", {"expression": "x^2", "variable": "x"})))
+        assert again.verified and again.final.value == "2*x"     # a fresh worker took over
+
+
+def test_a_misspelt_plan_is_repaired_and_says_so(agent):
+    ans = agent.run_plan(plan(("curvatur", {"metric": "kerr", "quantiy": "kretschman"})))
+    assert ans.verified, ans.text
+    assert ans.steps[0].tool == "curvature"
+    assert ans.steps[0].args["quantity"] == "kretschmann"
+    assert "Repairs:" in ans.text and "'curvatur' read as 'curvature'" in ans.text
+
+
+def test_a_plan_that_cannot_be_repaired_is_refused_cleanly(agent):
+    ans = agent.run_plan(plan(("integrate_numerically", {"f": "x"})))
+    assert ans.status == "refused" and not ans.verified and not ans.steps
+    assert "unknown tool 'integrate_numerically'" in ans.reason
+    ans = agent.run_plan(plan(("curvature", {"metric": "kerr"})))
+    assert ans.status == "refused" and "quantity: Field required" in ans.reason
+    ans = agent.run_plan({"steps": [{"id": "s1", "tool": "solve", "args": {}}], "final": "s9"})
+    assert ans.status == "refused" and "s9" in ans.reason
+
+
+def test_bad_arguments_are_fed_back_and_the_replan_runs(agent):
+    planner = scripted(agent,
+                       plan(("curvature", {"metric": "kerr", "quantity": "ricci_curvature"})),
+                       plan(("curvature", {"metric": "kerr", "quantity": "ricci_flat"})))
+    ans = agent.ask("Is Kerr a vacuum solution?")
+    assert ans.verified and ans.final.kind == "bool" and ans.final.value is True
+    assert len(planner.prompts) == 2
+    assert "ricci_curvature" in planner.prompts[1] and "failed" in planner.prompts[1]
+
+
+def test_a_failing_step_is_replanned_with_its_error(agent):
+    planner = scripted(agent,
+                       plan(("solve", {"equations": ["1 - 2*M/r = = 0"], "variables": ["r"]})),
+                       plan(("solve", {"equations": ["1 - 2*M/r = 0"], "variables": ["r"]})))
+    ans = agent.ask("Where is the Schwarzschild horizon?")
+    assert ans.verified and same(ans.final.value, "2*M")
+    assert "more than one '='" in planner.prompts[1]
+
+
+def test_retries_are_bounded_and_garbage_is_refused(agent):
+    planner = scripted(agent, "I think the answer is 42.", "{\"steps\": [", "no idea")
+    ans = agent.ask("Kretschmann scalar of Kerr")
+    assert ans.status == "refused"
+    assert len(planner.prompts) == agent.settings.max_replans + 1 == 3
+    assert "invalid plan" in ans.reason
+
+
+def test_recursion_limit_ends_the_loop_with_an_answer(tmp_path):
+    settings = Settings(checkpoints=str(tmp_path / "c.sqlite"), retrieve_k=0,
+                        max_replans=10, recursion_limit=8)
+    with Agent(settings) as agent:
+        scripted(agent, *["not a plan"] * 11)
+        ans = agent.ask("anything")
+    assert not ans.verified and "recursion limit (8 steps)" in ans.reason
+
+
+def test_bad_questions_get_clear_errors(agent):
+    with pytest.raises(ValueError, match="empty"):
+        agent.ask("   ")
+    with pytest.raises(ValueError, match="too long"):
+        agent.ask("x" * 20_001)
+
+
+# ---------------------------------------------------------------------- streaming, async
+def test_stream_reports_every_node_and_step(agent):
+    events = list(agent.stream("photon sphere", plan=plan(
+        ("differentiate", {"expression": "(1 - 2*M/r)/r^2", "variable": "r"}),
+        ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]}))))
+    nodes = [e["node"] for e in events if e["event"] == "node"]
+    assert nodes == ["retrieve", "plan", "act", "verify", "respond"]
+    steps = [(e["id"], e["status"]) for e in events if e["event"] == "step"]
+    assert steps == [("s1", "running"), ("s1", "done"), ("s2", "running"), ("s2", "done")]
+    assert events[-1]["event"] == "answer" and events[-1]["answer"].verified
+
+
+def test_aask(agent):
+    scripted(agent, plan(("differentiate", {"expression": "sin(x)", "variable": "x"})))
+    ans = asyncio.run(agent.aask("d/dx sin x"))
+    assert ans.verified and ans.final.value == "cos(x)"
+
+
+def test_replans_reuse_cached_results(agent):
+    scripted(agent,
+             plan(("differentiate", {"expression": "x^5", "variable": "x"}),
+                  ("solve", {"equations": ["$s1 = 0 = 1"], "variables": ["x"]})),
+             plan(("differentiate", {"expression": "x^5", "variable": "x"}),
+                  ("solve", {"equations": ["$s1 = 5"], "variables": ["x"]})))
+    ans = agent.ask("where is the derivative of x^5 equal to 5?")
+    assert ans.verified
+    assert ans.steps[0].cached and not ans.steps[1].cached
+
+
+# ---------------------------------------------------------------------- threads
+FIRST_TURN = """
+from agent import Agent, Settings
+if __name__ == "__main__":
+    with Agent(Settings(checkpoints={db!r}, retrieve_k=0)) as agent:
+        ans = agent.run_plan({plan!r}, question="Kretschmann scalar of Kerr", thread_id="t1")
+        print(ans.verified)
+"""
+
+
+def test_follow_up_after_a_restart_sees_the_earlier_turn(settings):
+    first = plan(("curvature", {"metric": "kerr", "quantity": "kretschmann"}))
+    code = FIRST_TURN.format(db=settings.checkpoints, plan=first)
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                         text=True, timeout=600)
+    assert out.stdout.strip().endswith("True"), out.stderr[-2000:]
+    with Agent(settings) as agent:                     # a new process's view: from SQLite
+        history = agent.history("t1")
+        assert [h["question"] for h in history] == ["Kretschmann scalar of Kerr"]
+        assert history[0]["plan"] == first and history[0]["verified"]
+        planner = scripted(agent, plan(("curvature", {"metric": "reissner_nordstrom",
+                                                      "quantity": "kretschmann"})))
+        ans = agent.ask("now the same for Reissner-Nordstrom", thread_id="t1")
+        prompt = planner.prompts[0]
+        assert "Question: Kretschmann scalar of Kerr\nPlan: " + json.dumps(first) in prompt
+        assert prompt.rstrip().endswith("Question: now the same for Reissner-Nordstrom\nPlan:")
+        assert ans.verified and ans.thread_id == "t1"
+        # RN: K = (48 M^2 r^2 - 96 M Q^2 r + 56 Q^4) / r^8
+        assert same(ans.final.value, "(48*M**2*r**2 - 96*M*Q**2*r + 56*Q**4)/r**8")
+        assert len(agent.history("t1")) == 2
+        assert agent.history("another thread") == []
