@@ -140,6 +140,51 @@ def _integrate(args: dict, result: dict) -> list[Check]:
     return [Check(name="matches numerical quadrature", passed=bool(ok))]
 
 
+def _limit(args: dict, result: dict) -> list[Check]:
+    """The expression evaluated (in 40 digits) ever closer to the point approaches the claim."""
+    a = calculus.Limit.Args.model_validate(args)
+    f, x, x0, claimed = (a.parse(a.expression), a.symbol(a.variable), a.parse(a.point),
+                         a.parse(result["value"]))
+    name = "the expression approaches the limit numerically"
+    if claimed.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+        return [Check(name=name, passed=False, detail="an infinite limit is not checked")]
+    sides = {"+": [1], "-": [-1], "+-": [1, -1]}[a.direction]
+    ok = True
+    for point in _points([f, x0, claimed]):
+        rest = {k: v for k, v in point.items() if k != x}
+        target = complex(sp.N(claimed.subs(rest), 40))
+        for side in sides:
+            if x0 in (sp.oo, -sp.oo):
+                near = [sp.Float(side * sp.sign(x0) * 10**k, 40) for k in (6, 8)]
+            else:
+                base = x0.subs(rest)
+                near = [base + side * sp.Float(10**-k, 40) for k in (6, 8)]
+            errors = [abs(complex(sp.N(f.subs({**rest, x: t}), 40)) - target) for t in near]
+            ok &= errors[-1] <= 1e-5 * max(1.0, abs(target))
+    return [Check(name=name, passed=bool(ok))]
+
+
+def _series(args: dict, result: dict) -> list[Check]:
+    """The remainder shrinks like h^order: from h = 1e-2 to 1e-3 it drops by 10^(order-1/2)
+    or more (an expansion wrong in any kept term would not)."""
+    a = calculus.Series.Args.model_validate(args)
+    f, x, x0, claimed = (a.parse(a.expression), a.symbol(a.variable), a.parse(a.point),
+                         a.parse(result["value"]))
+    name = f"the remainder vanishes like (x - x0)^{a.order}"
+    if x0.has(sp.oo, -sp.oo, sp.zoo):
+        return [Check(name=name, passed=False, detail="a series at infinity is not checked")]
+    ok = True
+    for point in _points([f, x0, claimed]):
+        rest = {k: v for k, v in point.items() if k != x}
+        base = x0.subs(rest)
+        remainder = [abs(complex(sp.N((f - claimed).subs({**rest, x: base + sp.Float(h, 60)}),
+                                      60))) for h in ("1e-2", "1e-3")]
+        if remainder[0] < 1e-40:
+            continue                               # exact (a polynomial of low degree)
+        ok &= remainder[1] / remainder[0] <= 10 ** -(a.order - 0.5)
+    return [Check(name=name, passed=bool(ok))]
+
+
 def _dsolve(args: dict, result: dict) -> list[Check]:
     from tools.pde.equations import Context
     context = Context([args["function"]], [args["variable"]], {})
@@ -190,15 +235,20 @@ def numeric_curvature(metric, point: dict) -> dict[str, Any]:
     scalar = float(np.einsum("bd,bd->", gi, ricci))
     r_lower = np.einsum("ae,ebcd->abcd", g, riemann)
     r_upper = np.einsum("ae,bf,cg,dh,efgh->abcd", gi, gi, gi, gi, r_lower)
-    return {"ricci": ricci, "ricci_scalar": scalar,
+    return {"g": g, "christoffel": gamma, "ricci": ricci, "ricci_scalar": scalar,
+            "einstein": ricci - 0.5 * scalar * g,
             "kretschmann": float(np.einsum("abcd,abcd->", r_lower, r_upper)),
-            "scale": float(np.max(np.abs(r_lower)) ** 2 + 1e-300)}
+            # the size of the terms curvature is built from: round-off is relative to it
+            # (a flat metric in curved coordinates has R = 0 out of terms of size 1/r^2)
+            "scale": float(np.max(np.abs(dgamma)) + np.max(np.abs(gamma)) ** 2 + 1e-300)}
 
 
 def _curvature(args: dict, result: dict) -> list[Check]:
     from tools.gr.tool import Curvature
     a = Curvature.Args.model_validate(args)
     quantity = a.quantity
+    if quantity in TENSORS:
+        return _curvature_tensor(a, result)
     if quantity not in ("ricci_scalar", "kretschmann", "ricci_flat"):
         return []
     metric = a.resolve()
@@ -225,20 +275,69 @@ def _curvature(args: dict, result: dict) -> list[Check]:
             continue
         used += 1
         if quantity == "ricci_flat":
-            vacuum = np.max(np.abs(numeric["ricci"])) <= 1e-8 * math.sqrt(numeric["scale"])
+            vacuum = np.max(np.abs(numeric["ricci"])) <= 1e-8 * numeric["scale"]
             if vacuum != bool(result["value"]):
                 return [Check(name="vacuum claim agrees with a numeric Ricci tensor",
                               passed=False, detail=f"numeric |Ricci| at {point}")]
             continue
         exact = float(sp.N(claimed.subs(point), 30))
-        worst = max(worst, abs(exact - numeric[quantity]) / max(1e-12, abs(exact),
-                                                               math.sqrt(numeric["scale"])))
+        scale = numeric["scale"] ** (2 if quantity == "kretschmann" else 1)
+        worst = max(worst, abs(exact - numeric[quantity]) / max(abs(exact), scale))
     name = ("vacuum claim agrees with a numeric Ricci tensor" if quantity == "ricci_flat"
             else f"{quantity} agrees with an independent numeric computation")
     if used == 0:
         return [Check(name=name, passed=False, detail="no regular point found to check at")]
     return [Check(name=name, passed=worst < 1e-8, detail=f"relative difference {worst:.1e}"
                   if quantity != "ricci_flat" else "at 2 random points")]
+
+
+TENSORS = {"christoffel": 3, "ricci": 2, "einstein": 2}      # quantity: number of indices
+
+
+def _curvature_tensor(a, result: dict) -> list[Check]:
+    """Every component of a claimed Christoffel, Ricci or Einstein tensor (those not listed
+    are zero) against the numeric computation at two random regular points."""
+    metric = a.resolve()
+    coords = [str(c) for c in metric.coords]
+    names = {str(s): s for s in metric.components.free_symbols | set(metric.coords)}
+    functions = {f.func.__name__ for f in metric.components.atoms(AppliedUndef)}
+    claimed = {}
+    for key, text in (result["value"] or {}).items():
+        index = tuple(coords.index(k) for k in key.split(","))
+        expr = parse_expr(text, symbols=names, functions=functions)
+        claimed[index] = _concrete(expr, functions) if functions else expr
+    if functions:
+        metric = type(metric)(_concrete(metric.components), metric.coords)
+    n = len(coords)
+    name = f"every {a.quantity} component agrees with an independent numeric computation"
+    rng = random.Random(13)
+    worst, used = 0.0, 0
+    for _ in range(8):
+        if used == 2:
+            break
+        point = {s: sp.Float(rng.uniform(0.3, 0.6) if str(s) in ("theta", "a") else
+                             rng.uniform(3.0, 5.0)) for s in metric.components.free_symbols}
+        try:
+            everything = numeric_curvature(metric, point)
+        except (TypeError, ZeroDivisionError, np.linalg.LinAlgError):
+            continue
+        numeric = everything[a.quantity]
+        scale = (float(np.max(np.abs(everything["christoffel"]))) if a.quantity == "christoffel"
+                 else everything["scale"])
+        if not np.all(np.isfinite(numeric)):
+            continue
+        exact = np.zeros([n] * TENSORS[a.quantity])
+        for index, expr in claimed.items():
+            value = float(sp.N(expr.subs(point), 30))
+            exact[index] = value
+            exact[index[:-2] + index[:-3:-1]] = value      # symmetric in the last two
+        used += 1
+        scale = max(scale, float(np.max(np.abs(numeric))), 1e-300)
+        worst = max(worst, float(np.max(np.abs(exact - numeric))) / scale)
+    if used == 0:
+        return [Check(name=name, passed=False, detail="no regular point found to check at")]
+    return [Check(name=name, passed=worst < 1e-8,
+                  detail=f"{len(claimed)} nonzero components, relative difference {worst:.1e}")]
 
 
 def _concrete(expr, names: set[str] | None = None):
@@ -269,5 +368,6 @@ def _solve_pde(args: dict, result: dict) -> list[Check]:
 
 
 _CHECKERS = {"differentiate": _differentiate, "solve": _solve, "simplify": _simplify,
-             "integrate": _integrate, "dsolve": _dsolve, "curvature": _curvature,
+             "integrate": _integrate, "dsolve": _dsolve, "limit": _limit, "series": _series,
+             "curvature": _curvature,
              "solve_pde": _solve_pde}

@@ -71,3 +71,29 @@ def test_failed_steps_and_unreadable_values_are_never_passed():
     pde = check_step("solve_pde", {}, {"ok": True, "value": {"error_estimate": 0.3,
                                                               "error_basis": "exact solution"}})
     assert not pde[0].passed
+
+
+# ---------------------------------------------------------------------- tensors, limits, series
+def test_tensor_components_are_checked_one_by_one():
+    from tools.gr.tool import Curvature
+    args = {"metric": "flrw_flat", "quantity": "einstein"}
+    result = Curvature()(args).model_dump()
+    assert check_step("curvature", args, result)[0].passed
+    # FLRW: G_tt = 3 (a'/a)^2 (Carroll 8.44 with k = 0); a factor 2 wrong must fail
+    wrong = {**result, "value": {**result["value"],
+                                 "t,t": "6*Derivative(a(t), t)**2/a(t)**2"}}
+    assert not check_step("curvature", args, wrong)[0].passed
+    args = {"metric": "schwarzschild", "quantity": "christoffel"}
+    result = Curvature()(args).model_dump()
+    assert check_step("curvature", args, result)[0].passed
+    missing = {**result, "value": {k: v for k, v in result["value"].items() if k != "r,t,t"}}
+    assert not check_step("curvature", args, missing)[0].passed
+
+
+def test_limits_and_series_are_checked_numerically():
+    limit = {"expression": "(2*M/r**2)/2", "variable": "r", "point": "2*M"}
+    assert check_step("limit", limit, {"ok": True, "value": "1/(4*M)"})[0].passed
+    assert not check_step("limit", limit, {"ok": True, "value": "1/(2*M)"})[0].passed
+    series = {"expression": "sqrt(1 - 2*M*x)", "variable": "x", "order": 3}
+    assert check_step("series", series, {"ok": True, "value": "1 - M*x - M**2*x**2/2"})[0].passed
+    assert not check_step("series", series, {"ok": True, "value": "1 - M*x - M**2*x**2"})[0].passed
