@@ -55,7 +55,7 @@ class TransformersPlanner(Planner):
     def _grammar(self, tokenizer, config):
         import xgrammar as xgr
         info = xgr.TokenizerInfo.from_huggingface(tokenizer, vocab_size=config.vocab_size)
-        schema = json.dumps(plan_schema(self.registry), sort_keys=True)
+        schema = json.dumps(plan_schema(self.registry))       # key order is the output's
         key = hashlib.sha256((schema + str(config.vocab_size) + str(self._checkpoint()))
                              .encode()).hexdigest()[:16]
         cached = model_cache() / "grammars" / f"plan-{key}.json"

@@ -1,8 +1,13 @@
 """The ``geodesic`` command line, run as a user runs it: a subprocess."""
 
 import json
+import os
 import subprocess
 import sys
+
+import pytest
+
+from agent import Answer
 
 
 def geodesic(*args, stdin=None):
@@ -54,3 +59,38 @@ def test_pde_list_and_unknown_problem():
     assert out.returncode == 0 and "burgers" in out.stdout and "regge_wheeler" in out.stdout
     out = geodesic("pde", "burger")
     assert out.returncode == 2 and "burgers" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_ask_refuses_an_empty_question_cleanly():
+    out = geodesic("ask", "  ")
+    assert out.returncode == 2
+    assert "geodesic: error: the question is empty" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.slow
+def test_ask_with_the_base_model_in_a_thread_across_processes(tmp_path):
+    """The real in-process planner (Gemma 3 270M, no adapter yet): whatever it plans, the
+    answer is well-formed and honest, progress is streamed, and the thread persists."""
+    env = {**os.environ, "GEODESIC_CHECKPOINTS": str(tmp_path / "c.sqlite")}
+    answers = []
+    for question in ("Is the Kerr metric Ricci-flat?", "now the same for Reissner-Nordstrom"):
+        out = subprocess.run([sys.executable, "-m", "agent.cli", "ask", question, "--json",
+                              "--thread", "cli-thread"], capture_output=True, text=True,
+                             timeout=900, env=env)
+        assert out.returncode in (0, 1), out.stderr[-3000:]
+        assert "plan (attempt 1)" in out.stderr and "Traceback" not in out.stderr
+        answer = Answer.model_validate_json(out.stdout)
+        assert answer.thread_id == "cli-thread"
+        assert answer.verified == (answer.status == "verified")
+        if answer.verified:
+            assert answer.checks and all(c.passed for c in answer.checks)
+        else:
+            assert answer.reason
+        answers.append(answer)
+    from agent import Agent
+    from agent.config import Settings
+    with Agent(Settings(checkpoints=env["GEODESIC_CHECKPOINTS"])) as agent:
+        history = agent.history("cli-thread")
+    assert [h["question"] for h in history] == ["Is the Kerr metric Ricci-flat?",
+                                                "now the same for Reissner-Nordstrom"]
+    assert [h["trace_id"] for h in history] == [a.trace_id for a in answers]
