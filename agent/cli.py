@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from tools.gr import GRError, catalog
 from tools.gr.quantities import QUANTITIES, as_json, as_text, compute, resolve_metric
@@ -160,7 +161,7 @@ def _serve_llm(args) -> int:
     from .config import Settings
     from .serve import VLLMServer
     settings = Settings(**({"vllm_port": args.port} if args.port else {}))
-    server = VLLMServer(settings)
+    server = VLLMServer(settings, checkpoint=args.checkpoint)
     print("starting: " + " ".join(server.command()), file=sys.stderr)
     return server.run_foreground()
 
@@ -271,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve-llm", help="serve the planner model with vLLM (OpenAI API)")
     p.add_argument("--port", type=int, help="port (default: the configuration's vllm_port)")
+    p.add_argument("--checkpoint", type=Path,
+                   help="a transformers checkpoint folder (default: the converted Gemma 3 270M)")
     p.set_defaults(func=_serve_llm)
 
     p = sub.add_parser("shell", help="interactive GR session")

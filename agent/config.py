@@ -67,7 +67,8 @@ class Settings(BaseSettings):
     checkpoints: str = Field("", description="SQLite file of conversation checkpoints "
                              "(empty: GEODESIC_HOME/checkpoints.sqlite)")
     # --- serve-llm
-    vllm: str = Field("", description="the vllm executable (empty: .venv-vllm/bin/vllm, then PATH)")
+    vllm_python: str = Field("", description="a Python with vllm installed (empty: "
+                             ".venv-vllm/bin/python, then this one)")
     vllm_port: int = Field(8000, ge=1, le=65535)
 
     @field_validator("adapter")

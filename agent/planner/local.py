@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from ..model import base_checkpoint, model_cache, project_adapter
-from . import Planner
+from . import Planner, cut_off
 from .schema import plan_schema
 
 
@@ -88,4 +88,7 @@ class TransformersPlanner(Planner):
                 options.update(do_sample=False, top_p=None, top_k=None)
             with torch.no_grad():
                 out = model.generate(**inputs, **options)
-        return tokenizer.decode(out[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+        new = out[0, inputs["input_ids"].shape[1]:]
+        if len(new) >= self.settings.max_new_tokens and int(new[-1]) != tokenizer.eos_token_id:
+            raise cut_off(self.settings.max_new_tokens)
+        return tokenizer.decode(new, skip_special_tokens=True)

@@ -8,7 +8,7 @@ schema: vLLM's ``structured_outputs`` on completions, ``response_format`` on cha
 
 from __future__ import annotations
 
-from . import Planner
+from . import Planner, cut_off
 from .schema import plan_schema
 
 
@@ -20,7 +20,11 @@ class OpenAIPlanner(Planner):
         from openai import OpenAI
         self.client = OpenAI(base_url=settings.openai_base_url, api_key=settings.openai_api_key,
                              timeout=settings.openai_timeout, max_retries=1)
-        self.model = settings.model or "geodesic-planner"
+        from ..model import project_adapter
+        from ..serve import SERVED_NAME
+        # ``geodesic serve-llm`` serves the base model, and the adapter as "planner"
+        adapter = settings.adapter == "auto" and project_adapter() is not None
+        self.model = settings.model or ("planner" if adapter else SERVED_NAME)
 
     def describe(self) -> str:
         return f"openai: {self.model} at {self.settings.openai_base_url}"
@@ -35,8 +39,13 @@ class OpenAIPlanner(Planner):
                     "name": "plan", "schema": schema, "strict": True}}
             reply = self.client.chat.completions.create(
                 messages=[{"role": "user", "content": text}], **options)
-            return reply.choices[0].message.content or ""
+            choice = reply.choices[0]
+            if choice.finish_reason == "length":
+                raise cut_off(self.settings.max_new_tokens)
+            return choice.message.content or ""
         if schema is not None:
             options["extra_body"] = {"structured_outputs": {"json": schema}}
         reply = self.client.completions.create(prompt=text, **options)
+        if reply.choices[0].finish_reason == "length":
+            raise cut_off(self.settings.max_new_tokens)
         return reply.choices[0].text
