@@ -99,3 +99,23 @@ def test_base_model_constrained_output_is_always_an_acceptable_plan():
         except PlanError as err:
             problems = [str(err)]
         assert all("unknown tool" not in p and "Field required" not in p for p in problems)
+
+
+@pytest.mark.slow
+def test_a_lora_adapter_is_loaded_and_merged(tmp_path):
+    """A freshly initialised LoRA adapter (B = 0) is the identity: merged into the base
+    model, the planner must write exactly what the base model writes."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    from agent.model import base_checkpoint
+    base = AutoModelForCausalLM.from_pretrained(base_checkpoint(), dtype=torch.float32)
+    adapter = get_peft_model(base, LoraConfig(r=8, lora_alpha=16, task_type="CAUSAL_LM",
+                                              target_modules=["q_proj", "v_proj"]))
+    adapter.save_pretrained(tmp_path / "adapter")
+    question = "Ricci scalar of the Kerr metric"
+    plain = make_planner(Settings(adapter="none", examples=2), REGISTRY)
+    tuned = make_planner(Settings(adapter=str(tmp_path / "adapter"), examples=2), REGISTRY)
+    assert tuned.describe().endswith(str(tmp_path / "adapter"))
+    assert tuned.propose(question) == plain.propose(question)
