@@ -15,7 +15,7 @@ from tools.gr.numeric import numerically_equal
 from tools.gr.second_engine import einsteinpy_ricci
 
 EINSTEINPY_DOES_NOT_FINISH = {"kerr", "kerr_newman", "alcubierre"}
-LIMIT_S = 300
+LIMIT_S = 600          # taub_nut: 54 s on a quiet machine, over 300 s once on a busy one
 
 
 @pytest.mark.slow
