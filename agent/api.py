@@ -71,11 +71,7 @@ class Agent:
     # ------------------------------------------------------------------ asking
     def ask(self, question: str, thread_id: str | None = None) -> Answer:
         """Plan, run and verify an answer to ``question`` (in conversation ``thread_id``)."""
-        answer = None
-        for event in self.stream(question, thread_id=thread_id):
-            if event["event"] == "answer":
-                answer = event["answer"]
-        return answer
+        return _answer(self.stream(question, thread_id=thread_id))
 
     async def aask(self, question: str, thread_id: str | None = None) -> Answer:
         return await asyncio.to_thread(self.ask, question, thread_id)
@@ -86,11 +82,8 @@ class Agent:
         An invalid plan is repaired when one fix is plausible, else refused."""
         if isinstance(plan, Plan):
             plan = plan.model_dump()
-        answer = None
-        for event in self.stream(question or "(a given plan)", thread_id=thread_id, plan=plan):
-            if event["event"] == "answer":
-                answer = event["answer"]
-        return answer
+        return _answer(self.stream(question or "(a given plan)", thread_id=thread_id,
+                                   plan=plan))
 
     def stream(self, question: str, thread_id: str | None = None,
                plan: dict | None = None) -> Iterator[dict]:
@@ -151,6 +144,11 @@ class _LazyKnowledgeBase:
 
     def __getattr__(self, name: str):
         return getattr(self._agent.knowledge_base(), name)
+
+
+def _answer(events: Iterator[dict]) -> Answer:
+    """The answer at the end of a stream of events."""
+    return [e["answer"] for e in events if e["event"] == "answer"][-1]
 
 
 def _with_thread(answer: Answer, thread_id: str) -> Answer:

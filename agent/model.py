@@ -25,6 +25,13 @@ def project_adapter() -> Path | None:
     return ADAPTER if (ADAPTER / "adapter_config.json").exists() else None
 
 
+def resolve_adapter(setting: str) -> Path | None:
+    """The adapter a setting names: ``auto`` the project's (if any), a folder, or '' none."""
+    if setting == "auto":
+        return project_adapter()
+    return Path(setting) if setting else None
+
+
 def model_cache() -> Path:
     """Where converted models live: ``$GEODESIC_MODEL_CACHE``, else ``~/.cache/geodesic/models``
     (a cache, not user data: tests with a throw-away ``GEODESIC_HOME`` still share it)."""

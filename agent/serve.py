@@ -26,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 from .config import Settings
-from .model import base_checkpoint, project_adapter
+from .model import base_checkpoint, resolve_adapter
 
 SERVED_NAME = "geodesic-planner"
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,8 +81,7 @@ class VLLMServer:
                json.dumps({"backend": "xgrammar", "disable_any_whitespace": True})]
         if not _has_gpu():
             cmd += ["--dtype", "float32", "--enforce-eager"]
-        adapter = (project_adapter() if self.settings.adapter == "auto"
-                   else Path(self.settings.adapter) if self.settings.adapter else None)
+        adapter = resolve_adapter(self.settings.adapter)
         if adapter is not None:
             rank = json.loads((adapter / "adapter_config.json").read_text()).get("r", 64)
             cmd += ["--enable-lora", "--lora-modules", f"planner={adapter}",

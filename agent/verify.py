@@ -260,19 +260,9 @@ def _curvature(args: dict, result: dict) -> list[Check]:
     if functions:
         metric = type(metric)(_concrete(metric.components), metric.coords)
         claimed = None if claimed is None else _concrete(claimed, functions)
-    rng = random.Random(11)
     worst, used = 0.0, 0
-    for _ in range(8):                  # two regular points; a horizon or pole is skipped
-        if used == 2:
-            break
-        point = {s: sp.Float(rng.uniform(0.3, 0.6) if str(s) in ("theta", "a") else
-                             rng.uniform(3.0, 5.0)) for s in metric.components.free_symbols}
-        try:
-            numeric = numeric_curvature(metric, point)
-        except (TypeError, ZeroDivisionError, np.linalg.LinAlgError):
-            continue
-        if not all(np.isfinite([numeric["ricci_scalar"], numeric["kretschmann"]])):
-            continue
+    for point, numeric in _regular_points(metric, seed=11, finite=("ricci_scalar",
+                                                                   "kretschmann")):
         used += 1
         if quantity == "ricci_flat":
             vacuum = np.max(np.abs(numeric["ricci"])) <= 1e-8 * numeric["scale"]
@@ -289,6 +279,26 @@ def _curvature(args: dict, result: dict) -> list[Check]:
         return [Check(name=name, passed=False, detail="no regular point found to check at")]
     return [Check(name=name, passed=worst < 1e-8, detail=f"relative difference {worst:.1e}"
                   if quantity != "ricci_flat" else "at 2 random points")]
+
+
+def _regular_points(metric, seed: int, finite: tuple[str, ...], wanted: int = 2,
+                    tries: int = 8):
+    """(point, numeric_curvature there) at up to ``wanted`` random points where the numeric
+    computation works and the ``finite`` entries are finite: a horizon or pole is skipped."""
+    rng = random.Random(seed)
+    found = 0
+    for _ in range(tries):
+        if found == wanted:
+            return
+        point = {s: sp.Float(rng.uniform(0.3, 0.6) if str(s) in ("theta", "a") else
+                             rng.uniform(3.0, 5.0)) for s in metric.components.free_symbols}
+        try:
+            numeric = numeric_curvature(metric, point)
+        except (TypeError, ZeroDivisionError, np.linalg.LinAlgError):
+            continue
+        if all(np.all(np.isfinite(numeric[key])) for key in finite):
+            found += 1
+            yield point, numeric
 
 
 TENSORS = {"christoffel": 3, "ricci": 2, "einstein": 2}      # quantity: number of indices
@@ -310,22 +320,11 @@ def _curvature_tensor(a, result: dict) -> list[Check]:
         metric = type(metric)(_concrete(metric.components), metric.coords)
     n = len(coords)
     name = f"every {a.quantity} component agrees with an independent numeric computation"
-    rng = random.Random(13)
     worst, used = 0.0, 0
-    for _ in range(8):
-        if used == 2:
-            break
-        point = {s: sp.Float(rng.uniform(0.3, 0.6) if str(s) in ("theta", "a") else
-                             rng.uniform(3.0, 5.0)) for s in metric.components.free_symbols}
-        try:
-            everything = numeric_curvature(metric, point)
-        except (TypeError, ZeroDivisionError, np.linalg.LinAlgError):
-            continue
+    for point, everything in _regular_points(metric, seed=13, finite=(a.quantity,)):
         numeric = everything[a.quantity]
         scale = (float(np.max(np.abs(everything["christoffel"]))) if a.quantity == "christoffel"
                  else everything["scale"])
-        if not np.all(np.isfinite(numeric)):
-            continue
         exact = np.zeros([n] * TENSORS[a.quantity])
         for index, expr in claimed.items():
             value = float(sp.N(expr.subs(point), 30))

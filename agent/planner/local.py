@@ -11,7 +11,7 @@ import json
 import threading
 from pathlib import Path
 
-from ..model import base_checkpoint, model_cache, project_adapter
+from ..model import base_checkpoint, model_cache, resolve_adapter
 from . import Planner, cut_off
 from .schema import plan_schema
 
@@ -32,9 +32,7 @@ class TransformersPlanner(Planner):
         return Path(self.settings.model) if self.settings.model else base_checkpoint()
 
     def _adapter(self) -> Path | None:
-        if self.settings.adapter == "auto":
-            return project_adapter()
-        return Path(self.settings.adapter) if self.settings.adapter else None
+        return resolve_adapter(self.settings.adapter)
 
     def _load(self):
         if self._loaded is None:

@@ -20,10 +20,10 @@ class OpenAIPlanner(Planner):
         from openai import OpenAI
         self.client = OpenAI(base_url=settings.openai_base_url, api_key=settings.openai_api_key,
                              timeout=settings.openai_timeout, max_retries=1)
-        from ..model import project_adapter
+        from ..model import resolve_adapter
         from ..serve import SERVED_NAME
         # ``geodesic serve-llm`` serves the base model, and the adapter as "planner"
-        adapter = settings.adapter == "auto" and project_adapter() is not None
+        adapter = resolve_adapter(settings.adapter) is not None
         self.model = settings.model or ("planner" if adapter else SERVED_NAME)
 
     def describe(self) -> str:
