@@ -312,7 +312,8 @@ def _curvature_tensor(a, result: dict) -> list[Check]:
     names = {str(s): s for s in metric.components.free_symbols | set(metric.coords)}
     functions = {f.func.__name__ for f in metric.components.atoms(AppliedUndef)}
     claimed = {}
-    for key, text in (result["value"] or {}).items():
+    components = (result.get("data") or {}).get("components", result["value"])
+    for key, text in (components or {}).items():
         index = tuple(coords.index(k) for k in key.split(","))
         expr = parse_expr(text, symbols=names, functions=functions)
         claimed[index] = _concrete(expr, functions) if functions else expr
@@ -335,8 +336,13 @@ def _curvature_tensor(a, result: dict) -> list[Check]:
         worst = max(worst, float(np.max(np.abs(exact - numeric))) / scale)
     if used == 0:
         return [Check(name=name, passed=False, detail="no regular point found to check at")]
-    return [Check(name=name, passed=worst < 1e-8,
-                  detail=f"{len(claimed)} nonzero components, relative difference {worst:.1e}")]
+    checks = [Check(name=name, passed=worst < 1e-8,
+                    detail=f"{len(claimed)} nonzero components, relative difference {worst:.1e}")]
+    key = (result.get("data") or {}).get("component")
+    if key is not None:
+        checks.append(Check(name=f"the answer is component {key} of that tensor",
+                            passed=result["value"] == components.get(key, "0")))
+    return checks
 
 
 def _concrete(expr, names: set[str] | None = None):

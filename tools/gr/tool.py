@@ -5,11 +5,16 @@
 (True, '48*M**2/r**6', '\\\\frac{48 M^{2}}{r^{6}}')
 >>> Curvature()({"metric": "kerr", "quantity": "ricci_flat"}).value
 True
+>>> Curvature()({"metric": "schwarzschild", "quantity": "christoffel", "component": "r,t,t"}).value
+'M*(-2*M + r)/r**3'
 """
 
 from __future__ import annotations
 
+import re
 from typing import Literal
+
+import sympy as sp
 
 from pydantic import Field
 
@@ -36,6 +41,9 @@ class Curvature(Tool):
         quantity: Quantity
         parameters: dict[str, str] = Field(default_factory=dict, max_length=10,
                                            description="catalogue parameter values, e.g. a: 0")
+        component: str | None = Field(
+            default=None, max_length=200,
+            description="one component of a tensor by coordinate names, e.g. 't,t' or 'r,t,t'")
         timeout: float = Field(default=120.0, gt=0, le=3600)
 
         def resolve(self):
@@ -52,8 +60,34 @@ class Curvature(Tool):
         metric = args.resolve()
         record = as_json(compute(metric, args.quantity, timeout=args.timeout))
         value = record.get("value", record.get("components"))
-        return ToolResult(ok=True, value=value, latex=record.get("latex"),
-                          data={"kind": record["kind"], "title": record["title"],
-                                "metric": metric.name or args.metric,
-                                "coordinates": [str(c) for c in metric.coords],
-                                "conventions": CONVENTIONS})
+        coords = [str(c) for c in metric.coords]
+        data = {"kind": record["kind"], "title": record["title"],
+                "metric": metric.name or args.metric, "coordinates": coords,
+                "conventions": CONVENTIONS}
+        latex = record.get("latex")
+        if args.component is not None:
+            if record["kind"] != "tensor":
+                raise ValueError(f"component {args.component!r} asked of {record['title']}, "
+                                 f"which is not a tensor")
+            key = component_key(args.component, coords, len(record["indices"]))
+            data.update(kind="expr", component=key, components=value)
+            value = value.get(key, "0")
+            latex = sp.latex(parse_expr(value))
+        return ToolResult(ok=True, value=value, latex=latex, data=data)
+
+
+def component_key(text: str, coords: list[str], rank: int) -> str:
+    """The key of one component, ``'r,t,t'``, from coordinate names or indices written
+    ``r,t,t``, ``r t t``, ``rtt`` (one-letter names) or ``1,0,0``.
+
+    >>> component_key("t t", ["t", "r", "theta", "phi"], 2), component_key("100", ["t", "r"], 3)
+    ('t,t', 'r,t,t')
+    """
+    parts = [p for p in re.split(r"[,\s]+", text.strip()) if p]
+    if len(parts) == 1 and len(parts[0]) == rank:
+        parts = list(parts[0])
+    names = [coords[int(p)] if p.isdigit() and int(p) < len(coords) else p for p in parts]
+    if len(names) != rank or any(n not in coords for n in names):
+        raise ValueError(f"component {text!r} is not {rank} of the coordinates "
+                         f"{', '.join(coords)} (write e.g. {','.join(coords[:1] * rank)!r})")
+    return ",".join(names)
