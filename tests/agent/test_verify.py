@@ -3,6 +3,7 @@
 import sympy as sp
 
 from agent.verify import check_step, numeric_curvature
+from tools.mathparse import parse_expr
 from tools.gr import catalog
 
 
@@ -97,3 +98,17 @@ def test_limits_and_series_are_checked_numerically():
     series = {"expression": "sqrt(1 - 2*M*x)", "variable": "x", "order": 3}
     assert check_step("series", series, {"ok": True, "value": "1 - M*x - M**2*x**2/2"})[0].passed
     assert not check_step("series", series, {"ok": True, "value": "1 - M*x - M**2*x**2"})[0].passed
+
+
+def test_one_component_is_checked_in_either_order_of_symmetric_indices():
+    from tools.gr.tool import Curvature
+    M, r = sp.symbols("M r", positive=True)
+    # Schwarzschild: Gamma^t_tr = Gamma^t_rt = M / (r (r - 2M)) (Carroll 5.14)
+    for component in ("t,t,r", "t,r,t", "ttr"):
+        args = {"metric": "schwarzschild", "quantity": "christoffel", "component": component}
+        result = Curvature()(args).model_dump()
+        value = parse_expr(result["value"], symbols={"M": M, "r": r})
+        assert sp.simplify(value - M / (r * (r - 2 * M))) == 0
+        assert all(c.passed for c in check_step("curvature", args, result))
+        wrong = {**result, "value": "M/(r*(r + 2*M))"}
+        assert not all(c.passed for c in check_step("curvature", args, wrong))

@@ -7,6 +7,8 @@
 True
 >>> Curvature()({"metric": "schwarzschild", "quantity": "christoffel", "component": "r,t,t"}).value
 'M*(-2*M + r)/r**3'
+>>> Curvature()({"metric": "schwarzschild", "quantity": "christoffel", "component": "t,r,t"}).value
+'M/(r*(-2*M + r))'
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ class Curvature(Tool):
 
     def run(self, args: Args) -> ToolResult:
         metric = args.resolve()
-        record = as_json(compute(metric, args.quantity, timeout=args.timeout))
+        title, tensor = computed = compute(metric, args.quantity, timeout=args.timeout)
+        record = as_json(computed)
         value = record.get("value", record.get("components"))
         coords = [str(c) for c in metric.coords]
         data = {"kind": record["kind"], "title": record["title"],
@@ -71,8 +74,9 @@ class Curvature(Tool):
                                  f"which is not a tensor")
             key = component_key(args.component, coords, len(record["indices"]))
             data.update(kind="expr", component=key, components=value)
-            value = value.get(key, "0")
-            latex = sp.latex(parse_expr(value))
+            # from the full array: the listed components hold one order of symmetric indices
+            component = tensor.array[tuple(coords.index(k) for k in key.split(","))]
+            value, latex = sp.sstr(component), sp.latex(component)
         return ToolResult(ok=True, value=value, latex=latex, data=data)
 
 
