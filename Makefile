@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install vllm run test bench bench-sage clean
+.PHONY: install vllm run test bench bench-sage eval clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,18 @@ $(VLLM_VENV)/.installed:
 	touch $@
 
 vllm: $(VLLM_VENV)/.installed
+
+# The committed eval reports: the reference plans (oracle), then the default planner model.
+# vLLM serves it by default (batched: about an hour less than in-process on 2 cores);
+# EVAL_PLANNER=default runs it in-process.
+EVAL_OUT     ?= evals/reports
+EVAL_PLANNER ?= vllm
+EVAL_WORKERS ?= 4
+eval: install vllm
+	rm -rf $(EVAL_OUT)/oracle $(EVAL_OUT)/default
+	HF_HUB_OFFLINE=1 $(VENV)/bin/geodesic eval --tasks all --planner oracle --workers 2 --out $(EVAL_OUT)/oracle
+	HF_HUB_OFFLINE=1 $(VENV)/bin/geodesic eval --tasks all --planner $(EVAL_PLANNER) --workers $(EVAL_WORKERS) --time-limit 300 --out $(EVAL_OUT)/default
+	$(VENV)/bin/geodesic eval compare $(EVAL_OUT)/oracle $(EVAL_OUT)/default > $(EVAL_OUT)/compare.md
 
 bench: install
 	$(PY) evals/bench/gr_bench.py

@@ -14,6 +14,7 @@
     geodesic ask "Kretschmann scalar of Kerr"         plan, compute, verify an answer
     geodesic ask "now the same for Reissner-Nordstrom" --thread t1 --json
     geodesic serve-llm                                serve the planner with vLLM
+    geodesic eval --tasks gr --out runs/gr            run eval suites (see evals/cli.py)
 """
 
 from __future__ import annotations
@@ -279,6 +280,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("shell", help="interactive GR session")
     p.add_argument("--timeout", type=float, default=120.0)
     p.set_defaults(func=_shell)
+
+    # commands of the packages built on the agent (`eval` from evals/, ...): they import
+    # the agent, so the agent finds them through entry points instead of importing them
+    from importlib.metadata import entry_points
+    for command in sorted(entry_points(group="geodesic.commands"), key=lambda e: e.name):
+        command.load()(sub)
     return parser
 
 
