@@ -48,7 +48,7 @@ EVAL_WORKERS ?= 4
 eval: install vllm
 	rm -rf $(EVAL_OUT)/oracle $(EVAL_OUT)/default
 	HF_HUB_OFFLINE=1 $(VENV)/bin/geodesic eval --tasks all --planner oracle --workers 2 --out $(EVAL_OUT)/oracle
-	HF_HUB_OFFLINE=1 $(VENV)/bin/geodesic eval --tasks all --planner $(EVAL_PLANNER) --workers $(EVAL_WORKERS) --time-limit 300 --out $(EVAL_OUT)/default
+	HF_HUB_OFFLINE=1 $(VENV)/bin/geodesic eval --tasks all --planner $(EVAL_PLANNER) --workers $(EVAL_WORKERS) --time-limit 300 $(EVAL_ARGS) --out $(EVAL_OUT)/default
 	$(VENV)/bin/geodesic eval compare $(EVAL_OUT)/oracle $(EVAL_OUT)/default > $(EVAL_OUT)/compare.md
 
 bench: install

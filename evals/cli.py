@@ -41,6 +41,8 @@ def register(sub) -> None:
                    help="seconds per task before it counts as an error (default 600)")
     p.add_argument("--ids", help="only these task ids (comma-separated)")
     p.add_argument("--limit", type=int, help="only the first N tasks")
+    p.add_argument("--sample", type=int,
+                   help="about N tasks spread evenly over each suite, in proportion to its size")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
 
@@ -66,6 +68,7 @@ def main(args) -> int:
         wanted = {i.strip() for i in args.ids.split(",")}
         tasks = [t for t in tasks if t.id in wanted]
     tasks = tasks[:args.limit] if args.limit else tasks
+    tasks = sample(tasks, args.sample) if args.sample else tasks
     settings: dict = {}
     if args.planner in ("transformers", "openai"):
         settings["planner"] = args.planner
@@ -87,6 +90,23 @@ def main(args) -> int:
         return 2
     _summary(report, args.out)
     return 0
+
+
+def sample(tasks: list, n: int) -> list:
+    """About ``n`` tasks: from each suite its share of ``n``, evenly spaced, the first included.
+
+    >>> from types import SimpleNamespace as T
+    >>> [t.id for t in sample([T(id=i, suite="a" if i < 8 else "b") for i in range(12)], 6)]
+    [0, 2, 4, 6, 8, 10]
+    """
+    suites: dict[str, list] = {}
+    for task in tasks:
+        suites.setdefault(task.suite, []).append(task)
+    chosen = set()
+    for members in suites.values():
+        k = min(len(members), max(1, round(n * len(members) / len(tasks))))
+        chosen |= {id(members[round(i * len(members) / k)]) for i in range(k)}
+    return [t for t in tasks if id(t) in chosen]
 
 
 def _with_vllm(args, tasks, settings: dict) -> int:
