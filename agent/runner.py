@@ -93,6 +93,21 @@ class Runner:
         self.close()
 
 
+def spawn(module: str, *args: str, **popen) -> tuple[subprocess.Popen, Connection, Connection]:
+    """Start ``python -m module FD_IN FD_OUT *args`` and return it with the connection that
+    sends to it and the one that receives from it. Its stdout stays free for libraries that
+    print; ``popen`` options go to ``subprocess.Popen``."""
+    to_child_r, to_child_w = os.pipe()
+    from_child_r, from_child_w = os.pipe()
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, str(to_child_r), str(from_child_w), *args],
+        pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, **popen)
+    os.close(to_child_r)
+    os.close(from_child_w)
+    return process, Connection(to_child_w, readable=False), Connection(from_child_r,
+                                                                       writable=False)
+
+
 class _Worker:
     """One worker process serving tool calls over a pair of pipes.
 
@@ -101,15 +116,7 @@ class _Worker:
     without an ``if __name__ == "__main__"`` guard would then run twice)."""
 
     def __init__(self, memory_mb: int) -> None:
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "agent.runner", str(to_child_r), str(from_child_w),
-             str(memory_mb)], pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL)
-        os.close(to_child_r)
-        os.close(from_child_w)
-        self.send_conn = Connection(to_child_w, readable=False)
-        self.recv_conn = Connection(from_child_r, writable=False)
+        self.process, self.send_conn, self.recv_conn = spawn("agent.runner", str(memory_mb))
 
     def alive(self) -> bool:
         return self.process.poll() is None

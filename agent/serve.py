@@ -18,6 +18,7 @@ import importlib.util
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,6 +32,13 @@ from .model import base_checkpoint, resolve_adapter
 SERVED_NAME = "geodesic-planner"
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = ROOT / "prompts"
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now, for a server started for one run or one test."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _group_alive(group: int) -> bool:

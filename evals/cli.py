@@ -14,7 +14,6 @@ or several joined by commas. ``--planner``: ``default`` (the configuration's), `
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 from pathlib import Path
 
@@ -111,10 +110,8 @@ def sample(tasks: list, n: int) -> list:
 
 def _with_vllm(args, tasks, settings: dict) -> int:
     from agent.config import Settings
-    from agent.serve import VLLMServer
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from agent.serve import VLLMServer, free_port
+    port = free_port()
     base = Settings(**settings)
     server = VLLMServer(base.model_copy(update={"vllm_port": port}),
                         log=args.out / "vllm.log")

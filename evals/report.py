@@ -48,9 +48,9 @@ def write_report(out: Path, results: list[dict], run: dict) -> dict:
               **summarise(results),
               "skipped": run.get("skipped", []),
               "tasks": [{k: r.get(k) for k in TASK_KEYS} for r in results]}
-    _atomic(out / "report.json", json.dumps(report, indent=1, default=str))
+    write_atomic(out / "report.json", json.dumps(report, indent=1, default=str))
     figures = plot(report, out)
-    _atomic(out / "report.md", markdown(report, figures))
+    write_atomic(out / "report.md", markdown(report, figures))
     return report
 
 
@@ -130,7 +130,9 @@ def _save(fig, path: Path) -> str:
     return str(path)
 
 
-def _atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: a reader never sees
+    half a file."""
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(text)
     os.replace(tmp, path)

@@ -20,11 +20,12 @@ import subprocess
 import sys
 import threading
 import time
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .report import write_report
+from agent.runner import spawn
+
+from .report import write_atomic, write_report
 from .tasks import Task
 
 
@@ -84,9 +85,7 @@ def _claim(path: Path, run: dict) -> None:
                 f"{path.parent} holds results of another run ({before.get('label')}, tasks "
                 f"{before.get('tasks')!r}); give another --out or delete that folder")
         return
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(run, indent=1))
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(run, indent=1))
 
 
 def _read_results(path: Path) -> dict[str, dict]:
@@ -134,16 +133,14 @@ def _run(tasks: list[Task], results_path: Path, mode: str, settings: dict, worke
                     return
                 if worker is None:
                     worker = _Worker(mode, settings)
-                result = worker.ask(task, time_limit)
-                if result is None or "error_worker" in result:
+                try:
+                    result = worker.ask(task, time_limit)
+                except _Lost as lost:
                     worker.stop()
                     worker = None
-                    why = (f"time limit of {time_limit:g} s reached" if result is None
-                           else result["error_worker"])
                     result = {"id": task.id, "suite": task.suite, "question": task.question,
                               "correct": False, "credit": 0.0, "verified": False,
-                              "status": "error", "seconds": round(time_limit, 3)
-                              if result is None else 0.0, "error": why}
+                              "status": "error", "seconds": lost.seconds, "error": lost.why}
                 record(result)
         finally:
             if worker is not None:
@@ -160,44 +157,44 @@ def _run(tasks: list[Task], results_path: Path, mode: str, settings: dict, worke
         bar.close()
 
 
+class _Lost(Exception):
+    """A task the worker did not answer: out of time, or the worker died or never started."""
+
+    def __init__(self, why: str, seconds: float = 0.0) -> None:
+        super().__init__(why)
+        self.why, self.seconds = why, seconds
+
+
 class _Worker:
     """An eval worker process (``python -m evals.worker``) in its own process group."""
 
     START_SECONDS = 900.0                 # loading the planner, compiling its grammar
 
     def __init__(self, mode: str, settings: dict) -> None:
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "evals.worker", str(to_child_r), str(from_child_w)],
-            pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, start_new_session=True)
-        os.close(to_child_r)
-        os.close(from_child_w)
-        self.send = Connection(to_child_w, readable=False)
-        self.recv = Connection(from_child_r, writable=False)
+        self.process, self.send, self.recv = spawn("evals.worker", stdout=subprocess.DEVNULL,
+                                                   start_new_session=True)
         self.send.send({"mode": mode, "settings": settings})
-        self.ready: str | None = None
+        self.failed: str | None = None        # why it cannot answer: every task says so
         try:
             if not self.recv.poll(self.START_SECONDS):
-                self.ready = f"the worker did not start in {self.START_SECONDS:g} s"
+                self.failed = f"the worker did not start in {self.START_SECONDS:g} s"
             else:
                 self.recv.recv()
         except (EOFError, OSError):
-            self.ready = f"the worker failed to start (exit code {self.process.wait(10)})"
+            self.failed = f"the worker failed to start (exit code {self.process.wait(10)})"
 
-    def ask(self, task: Task, time_limit: float) -> dict | None:
-        """The task's result, None past ``time_limit``, or ``{"error_worker": why}``."""
-        if self.ready is not None:
-            return {"error_worker": self.ready}
+    def ask(self, task: Task, time_limit: float) -> dict:
+        """The task's result; :class:`_Lost` when the worker cannot give it."""
+        if self.failed is not None:
+            raise _Lost(self.failed)
         try:
             self.send.send(task.model_dump(mode="json"))
             if not self.recv.poll(time_limit):
-                return None
+                raise _Lost(f"time limit of {time_limit:g} s reached", round(time_limit, 3))
             return self.recv.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError, OSError):
             code = self.process.wait(10)
-            return {"error_worker": f"the worker process died (exit code {code})"}
+            raise _Lost(f"the worker process died (exit code {code})") from None
 
     def stop(self, graceful: bool = False) -> None:
         """Stop the worker: ``graceful`` lets it close its agent (and clean its scratch

@@ -5,7 +5,6 @@ to account: schema-valid output, a well-formed honest answer, a server that goes
 
 import json
 import os
-import socket
 
 import jsonschema
 import pytest
@@ -13,13 +12,7 @@ import pytest
 from agent import Agent
 from agent.config import Settings
 from agent.planner.schema import plan_schema
-from agent.serve import VLLMServer
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from agent.serve import VLLMServer, free_port
 
 
 @pytest.mark.slow
