@@ -19,7 +19,9 @@ import json
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from tools.base import describe_errors
 
 REFERENCE = re.compile(r"\$(s\w*)((?:\[\d+\]|\.[A-Za-z_]\w*)*)")
 WHOLE = re.compile(rf"^{REFERENCE.pattern}$")
@@ -76,16 +78,8 @@ def parse_plan(text: str) -> Plan:
         raise PlanError(f"the plan is not valid JSON: {err.msg} (column {err.colno})") from None
     try:
         return Plan.model_validate(data)
-    except ValueError as err:
-        raise PlanError(_first_errors(err)) from None
-
-
-def _first_errors(err: ValueError, n: int = 3) -> str:
-    errors = getattr(err, "errors", None)
-    if not callable(errors):
-        return str(err)
-    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'plan'}: {e['msg']}"
-                     for e in errors()[:n])
+    except ValidationError as err:
+        raise PlanError(describe_errors(err, whole="plan", limit=3)) from None
 
 
 def resolve(args: Any, outputs: dict[str, Any]) -> Any:

@@ -55,10 +55,9 @@ class Score(BaseModel):
 def score(expect: Any, final: Any, text: str = "") -> Score:
     """Score ``final`` (an ``agent.answer.Final`` or its dict) against ``expect`` (a task's
     expect, model or dict). ``text`` is the answer's prose, searched by ``text`` tasks."""
-    from .tasks import Task
     if isinstance(expect, dict):
-        expect = Task.model_validate({"id": "x", "suite": "x", "question": "?",
-                                      "expect": expect}).expect
+        from .tasks import read_expect
+        expect = read_expect(expect)
     if isinstance(final, BaseModel):
         final = final.model_dump() | {"_callable": final}
     if final is None:

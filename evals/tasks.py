@@ -30,10 +30,11 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, \
-    model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, \
+    field_validator, model_validator
 
 from agent.plan import Plan
+from tools.base import describe_errors
 
 SUITES = Path(__file__).parent / "suites"
 ASSUMPTIONS = ("positive", "negative", "nonnegative", "nonpositive", "real", "nonzero",
@@ -105,6 +106,14 @@ class TextExpect(_Strict):
 
 Expect = Annotated[Union[ExprExpect, BoolExpect, NumberExpect, FieldExpect, TextExpect],
                    Field(discriminator="kind")]
+
+
+def read_expect(data: dict) -> ExprExpect | BoolExpect | NumberExpect | FieldExpect | TextExpect:
+    """An ``expect`` object on its own, validated as in a task."""
+    return _EXPECT.validate_python(data)
+
+
+_EXPECT: TypeAdapter = TypeAdapter(Expect)
 
 
 class Task(_Strict):
@@ -185,13 +194,5 @@ def _read(path: Path):
             yield Task.model_validate(data), number
         except ValidationError as err:
             name = data.get("id", "?")
-            raise TaskError(f"{path}:{number}: task {name!r}: {_errors(err)}") from None
-
-
-def _errors(err: ValidationError, n: int = 3) -> str:
-    parts = []
-    for e in err.errors()[:n]:
-        loc = ".".join(str(p) for p in e["loc"] if p not in ("function-after",))
-        message = e["msg"].removeprefix("Value error, ")
-        parts.append(f"{loc}: {message}" if loc else message)
-    return "; ".join(parts)
+            raise TaskError(f"{path}:{number}: task {name!r}: "
+                            f"{describe_errors(err, limit=3)}") from None

@@ -45,15 +45,36 @@ class Tool:
             args = raw if isinstance(raw, self.Args) else self.Args.model_validate(raw)
             result = self.run(args)
         except ValidationError as err:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'args'}: {e['msg']}"
-                                 for e in err.errors())
-            result = ToolResult(ok=False, error=f"bad arguments for {self.name}: {problems}")
+            result = ToolResult(ok=False, error=f"bad arguments for {self.name}: "
+                                                f"{describe_errors(err, whole='args')}")
         except MemoryError:
             result = ToolResult(ok=False, error=f"{self.name} ran out of memory")
         except Exception as err:                 # a tool's failure is a result, not a crash
             result = ToolResult(ok=False, error=f"{type(err).__name__}: {err}")
         result.seconds = time.perf_counter() - start
         return result
+
+
+def describe_errors(err: ValidationError, whole: str = "", limit: int | None = None) -> str:
+    """``field.sub: message; ...`` for the first ``limit`` errors of a pydantic validation
+    (all by default); an error of the whole object is labelled ``whole``.
+
+    >>> from pydantic import BaseModel
+    >>> class Point(BaseModel):
+    ...     x: float
+    ...     y: float
+    >>> try:
+    ...     Point.model_validate({"x": "east"})
+    ... except ValidationError as err:
+    ...     print(describe_errors(err, limit=1))
+    x: Input should be a valid number, unable to parse string as a number
+    """
+    parts = []
+    for e in err.errors()[:limit]:
+        where = ".".join(str(p) for p in e["loc"] if p != "function-after") or whole
+        message = e["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)
 
 
 class StrictArgs(BaseModel):
