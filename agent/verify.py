@@ -311,22 +311,21 @@ def _curvature_tensor(a, result: dict) -> list[Check]:
     coords = [str(c) for c in metric.coords]
     names = {str(s): s for s in metric.components.free_symbols | set(metric.coords)}
     functions = {f.func.__name__ for f in metric.components.atoms(AppliedUndef)}
-    claimed = {}
-    components = (result.get("data") or {}).get("components", result["value"])
-    for key, text in (components or {}).items():
-        index = tuple(coords.index(k) for k in key.split(","))
+
+    def read(key: str, text: str) -> tuple[tuple[int, ...], sp.Expr]:
+        """The index of component ``key`` ('r,t,t') and its value, functions made concrete."""
         expr = parse_expr(text, symbols=names, functions=functions)
-        claimed[index] = _concrete(expr, functions) if functions else expr
+        return (tuple(coords.index(k) for k in key.split(",")),
+                _concrete(expr, functions) if functions else expr)
+
+    data = result.get("data") or {}
+    claimed = dict(read(k, v) for k, v in (data.get("components", result["value"]) or {}).items())
+    key = data.get("component")               # one component asked for: it is the answer
+    answer = read(key, result["value"]) if key is not None else None
     if functions:
         metric = type(metric)(_concrete(metric.components), metric.coords)
     n = len(coords)
     name = f"every {a.quantity} component agrees with an independent numeric computation"
-    key = (result.get("data") or {}).get("component")
-    answer = None
-    if key is not None:                      # one component asked for: it is the answer
-        answer = (tuple(coords.index(k) for k in key.split(",")),
-                  parse_expr(result["value"], symbols=names, functions=functions))
-        answer = (answer[0], _concrete(answer[1], functions) if functions else answer[1])
     worst, worst_answer, used = 0.0, 0.0, 0
     for point, everything in _regular_points(metric, seed=13, finite=(a.quantity,)):
         numeric = everything[a.quantity]

@@ -60,7 +60,7 @@ class Curvature(Tool):
 
     def run(self, args: Args) -> ToolResult:
         metric = args.resolve()
-        title, tensor = computed = compute(metric, args.quantity, timeout=args.timeout)
+        computed = compute(metric, args.quantity, timeout=args.timeout)
         record = as_json(computed)
         value = record.get("value", record.get("components"))
         coords = [str(c) for c in metric.coords]
@@ -75,7 +75,7 @@ class Curvature(Tool):
             key = component_key(args.component, coords, len(record["indices"]))
             data.update(kind="expr", component=key, components=value)
             # from the full array: the listed components hold one order of symmetric indices
-            component = tensor.array[tuple(coords.index(k) for k in key.split(","))]
+            component = computed[1].array[tuple(coords.index(k) for k in key.split(","))]
             value, latex = sp.sstr(component), sp.latex(component)
         return ToolResult(ok=True, value=value, latex=latex, data=data)
 
