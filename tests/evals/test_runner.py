@@ -132,10 +132,12 @@ def test_compare_names_the_tasks_that_changed():
 @pytest.mark.slow
 def test_the_language_model_planner_is_scored_like_any_other(task_file, tmp_path):
     """One task through the real in-process planner (the base model, no replans): whatever
-    it plans, the result is scored and recorded like the oracle's."""
+    it plans, the result is scored and recorded like the oracle's. Kerr is a vacuum
+    solution (Kerr 1963), so the answer is correct exactly when it is a yes."""
     report = run_eval(load_tasks(task_file)[2:3], tmp_path / "run", mode="planner",
                       settings={"max_replans": 0, "adapter": "none"}, progress=False)
     task = report["tasks"][0]
     assert task["id"] == "flat" and task["status"] in ("verified", "unverified", "refused")
+    assert task["correct"] == (task["final"] == {"kind": "bool", "value": True})
     assert report["verified_wrong"] == int(task["verified"] and not task["correct"])
     assert task["seconds"] > 0 and (tmp_path / "run" / "report.md").exists()
