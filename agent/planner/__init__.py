@@ -12,6 +12,7 @@ every plan (``Plan`` and ``Registry.check``) before anything runs.
 from __future__ import annotations
 
 from ..config import Settings
+from ..model import resolve_adapter
 from ..plan import PlanError
 from ..registry import Registry
 from . import prompt
@@ -26,9 +27,17 @@ class Planner:
         self.settings, self.registry = settings, registry
         self.last_prompt = self.last_output = ""
 
+    @property
+    def tuned(self) -> bool:
+        """Whether this planner runs a fine-tuned adapter, which takes the short prompt."""
+        return resolve_adapter(self.settings.adapter) is not None
+
     def propose(self, question: str, *, passages=(), history=(), problems=()) -> str:
-        text = prompt.render(question, self.registry, passages=passages, history=history,
-                             problems=problems, n_examples=self.settings.examples)
+        if self.tuned:
+            text = prompt.render_tuned(question, history=history, problems=problems)
+        else:
+            text = prompt.render(question, self.registry, passages=passages, history=history,
+                                 problems=problems, n_examples=self.settings.examples)
         self.last_prompt, self.last_output = text, ""
         self.last_output = self.complete(text)
         return self.last_output

@@ -1,7 +1,10 @@
-"""The planner's prompt, rendered from the template and worked examples in ``prompts/``.
+"""The planner's prompt, rendered from the templates and worked examples in ``prompts/``.
 
-The examples shown are the ones closest in wording to the question (most similar last,
-next to the question), so a small model sees the pattern it needs right before it writes.
+A general model gets ``planner.j2``: the tool catalogue, retrieved notes and the worked
+examples closest in wording to the question (most similar last, next to the question), so
+a small model sees the pattern it needs right before it writes. The fine-tuned planner gets
+``tuned.j2``: only the conversation in Gemma's chat turns, the question last, because it has
+learnt the tools; its plans are written as :func:`plan_text` writes them in training.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ def template(name: str = "planner.j2") -> jinja2.Template:
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              autoescape=False)
     env.policies["json.dumps_kwargs"] = {"sort_keys": False}    # keys in the schema's order
+    env.filters["plan_json"] = plan_text
     return env.from_string((PROMPTS / name).read_text())
 
 
@@ -54,3 +58,17 @@ def render(question: str, registry: Registry, *, passages=(), history=(), proble
         tools=registry.render(), question=question.strip(), passages=list(passages),
         examples=closest_examples(question, n_examples) if n_examples else [],
         history=[h for h in history if h.get("plan")], problems=list(problems))
+
+
+def plan_text(plan: dict) -> str:
+    """A plan as the fine-tuned planner writes it: JSON with ", " and ": " separators (those
+    of the constrained decoder) and characters as they are, not \\u escapes."""
+    return json.dumps(plan, ensure_ascii=False)
+
+
+def render_tuned(question: str, *, history=(), problems=()) -> str:
+    """The fine-tuned planner's prompt (its training prompts are rendered here too), with
+    the last earlier turn of the conversation, as in training."""
+    return template("tuned.j2").render(
+        question=question.strip(), history=[h for h in history if h.get("plan")][-1:],
+        problems=list(problems))

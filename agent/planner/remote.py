@@ -26,6 +26,10 @@ class OpenAIPlanner(Planner):
         adapter = resolve_adapter(settings.adapter) is not None
         self.model = settings.model or ("planner" if adapter else SERVED_NAME)
 
+    @property
+    def tuned(self) -> bool:
+        return self.model == "planner"
+
     def describe(self) -> str:
         return f"openai: {self.model} at {self.settings.openai_base_url}"
 

@@ -50,3 +50,18 @@ def _inline(schema: dict) -> dict:
             return [walk(v) for v in node]
         return node
     return walk(schema)
+
+
+def canonical(plan: dict, registry: Registry) -> dict:
+    """``plan`` with its keys in the schema's order (the order a constrained decoder writes
+    them in): steps then final; id, tool, args; each tool's arguments in its own order.
+    Values are untouched, and free-form objects (a PDE spec) keep their order."""
+    orders = {t["name"]: list(t["args"]["properties"]) for t in registry.schemas()}
+
+    def args(tool: str, given: dict) -> dict:
+        order = orders.get(tool, [])
+        ranked = sorted(given, key=lambda k: order.index(k) if k in order else len(order))
+        return {k: given[k] for k in ranked}
+    steps = [{"id": s["id"], "tool": s["tool"], "args": args(s["tool"], s.get("args", {}))}
+             for s in plan["steps"]]
+    return {"steps": steps, "final": plan["final"]}
