@@ -1,0 +1,66 @@
+"""``geodesic train planner``: build the verified data (unless it is there), fine-tune the
+LoRA adapter, and write its model card.
+
+    geodesic train planner                        # data/planner, then agent/adapters/planner
+    geodesic train planner --epochs 2 --out /tmp/adapter --data /tmp/planner-data
+    geodesic train planner --max-steps 4 --out /tmp/smoke      # a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..model import ADAPTER
+
+
+def register(sub) -> None:
+    """Add ``train`` to the ``geodesic`` command line (entry point ``geodesic.commands``)."""
+    p = sub.add_parser("train", help="fine-tune the planner (LoRA on Gemma 3 270M)",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("what", choices=["planner"])
+    add_arguments(p)
+    p.set_defaults(func=run)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from .train import TrainConfig
+    d = TrainConfig()
+    p.add_argument("--data", type=Path, default=Path("data/planner"),
+                   help="folder of train/val/test.jsonl (built first when missing)")
+    p.add_argument("--rebuild", action="store_true", help="draw and run the examples again")
+    p.add_argument("--scale", type=float, default=0.7, help="questions per template, relative")
+    p.add_argument("--out", type=Path, default=ADAPTER, help="where the adapter goes")
+    p.add_argument("--epochs", type=float, default=d.epochs)
+    p.add_argument("--lr", type=float, default=d.learning_rate)
+    p.add_argument("--rank", type=int, default=d.rank)
+    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--max-steps", type=int, default=d.max_steps)
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def run(args) -> int:
+    from .card import write_card
+    from .data import build
+    from .train import TrainConfig, train
+    if args.rebuild or not (args.data / "train.jsonl").exists():
+        stats = build(args.data, seed=args.seed, scale=args.scale, progress=not args.quiet)
+        print(f"data: {stats['kept']} of {stats['drawn']} examples kept "
+              f"({stats['splits']})", file=sys.stderr)
+    config = TrainConfig(epochs=args.epochs, learning_rate=args.lr, rank=args.rank,
+                         alpha=2 * args.rank, batch_size=args.batch_size, seed=args.seed,
+                         max_steps=args.max_steps)
+    info = train(args.data, args.out, config, progress=not args.quiet)
+    write_card(args.out)
+    print(json.dumps({k: v for k, v in info.items() if k != "data"}))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="geodesic train")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["train", *(argv or [])])
+    return args.func(args)

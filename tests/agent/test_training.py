@@ -1,0 +1,126 @@
+"""The planner's training data and fine-tuning: splits by family, no eval question leaks in,
+every target plan valid and writable under the constrained decoder, and the committed
+adapter planning held-out phrasings."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from agent.model import project_adapter
+from agent.plan import Plan
+from agent.planner.prompt import plan_text, render_tuned
+from agent.planner.schema import canonical, plan_schema
+from agent.registry import default_registry
+from agent.training.data import (_normal, draw, eval_questions, family_splits, noisy)
+from agent.training.intents import all_intents
+from agent.training.train import rows
+
+
+@pytest.fixture(scope="module")
+def examples():
+    return draw(all_intents(), seed=0, scale=0.3)
+
+
+def test_every_intent_has_held_out_phrasings_and_the_split_is_stable():
+    for intent in all_intents():
+        splits = family_splits(intent)
+        assert splits == family_splits(intent)
+        assert set(splits) == set(intent.families())
+        assert "train" in splits.values(), intent.name
+        if len(intent.templates) >= 4:
+            assert "test" in splits.values(), intent.name
+
+
+def test_examples_keep_their_family_split_and_no_eval_question_leaks_in(examples):
+    held_out = eval_questions()
+    assert len(held_out) > 200
+    by_family = {}
+    for e in examples:
+        by_family.setdefault(e.family, set()).add(e.split)
+        assert _normal(e.question) not in held_out
+    assert all(len(s) == 1 for s in by_family.values())
+    assert {"train", "val", "test"} <= {e.split for e in examples}
+
+
+def test_every_target_plan_is_valid(examples):
+    registry = default_registry()
+    for e in examples:
+        plan = Plan.model_validate(e.plan)
+        assert registry.check(plan) == [], (e.question, e.plan)
+        assert "{question}" not in json.dumps(e.plan)
+
+
+def test_target_plans_are_what_the_constrained_decoder_can_write(examples):
+    """The completions (canonical key order, plain characters) must be accepted token by
+    token by the xgrammar grammar of the plan schema, or constrained decoding would fight
+    the fine-tuned model."""
+    xgr = pytest.importorskip("xgrammar")
+    from transformers import AutoTokenizer
+    from agent.model import base_checkpoint
+    registry = default_registry()
+    tokenizer = AutoTokenizer.from_pretrained(base_checkpoint())
+    info = xgr.TokenizerInfo.from_huggingface(tokenizer, vocab_size=262144)
+    grammar = xgr.GrammarCompiler(info).compile_json_schema(
+        json.dumps(plan_schema(registry)), any_whitespace=False)
+    rng = random.Random(0)
+    for e in rng.sample(examples, 60):
+        text = plan_text(canonical(e.plan, registry))
+        matcher = xgr.GrammarMatcher(grammar)
+        ids = tokenizer(text, add_special_tokens=False).input_ids
+        assert all(matcher.accept_token(t) for t in ids), text
+        assert matcher.accept_token(tokenizer.eos_token_id) and matcher.is_terminated()
+
+
+def test_training_rows_are_chat_turns_with_the_plan_as_completion(examples):
+    follow_up = next(e for e in examples if e.previous)
+    row = rows([follow_up.record()])[0]
+    assert row["prompt"].count("<start_of_turn>user\n") == 2
+    assert row["prompt"].endswith(f"{follow_up.question}<end_of_turn>\n<start_of_turn>model\n")
+    assert json.loads(row["completion"]) == follow_up.plan
+    assert render_tuned("q") == "<start_of_turn>user\nq<end_of_turn>\n<start_of_turn>model\n"
+
+
+def test_noise_leaves_formulas_alone():
+    rng = random.Random(3)
+    question = "Ricci scalar of ds^2 = -dt^2 + a(t)^2 (dx^2 + dy^2 + dz^2) please"
+    for _ in range(200):
+        assert "ds^2 = -dt^2 + a(t)^2 (dx^2 + dy^2 + dz^2)" in noisy(question, rng)
+
+
+def test_literature_plans_search_with_the_question_as_asked(examples):
+    searches = [e for e in examples if e.intent.startswith("literature")]
+    assert searches
+    for e in searches:
+        assert e.plan["steps"][0]["args"]["query"] == e.question
+
+
+def test_geodesic_train_is_a_command():
+    from agent.cli import build_parser
+    args = build_parser().parse_args(["train", "planner", "--max-steps", "1"])
+    assert args.max_steps == 1 and args.what == "planner"
+
+
+@pytest.mark.slow
+def test_the_committed_adapter_plans_unseen_phrasings():
+    """The fine-tuned planner with its short prompt, on questions written for this test
+    (not drawn from the generator), must produce exactly the plan a physicist expects."""
+    if project_adapter() is None:
+        pytest.fail("agent/adapters/planner is missing: run `geodesic train planner`")
+    from agent.config import Settings
+    from agent.planner import make_planner
+    from agent.plan import parse_plan
+    planner = make_planner(Settings(), default_registry())
+    assert planner.tuned
+    cases = {
+        "Could you work out the Kretschmann scalar for the Reissner–Nordström geometry?":
+            {"metric": "reissner_nordstrom", "quantity": "kretschmann"},
+        "is the Schwarzschild solution conformally flat?":
+            {"metric": "schwarzschild", "quantity": "conformally_flat"},
+    }
+    for question, args in cases.items():
+        plan = parse_plan(planner.propose(question))
+        assert [s.tool for s in plan.steps] == ["curvature"], question
+        assert plan.steps[0].args == args, (question, plan)
