@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install vllm run test bench bench-sage eval clean
+.PHONY: install vllm run test bench bench-sage bench-planner train eval clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ eval: install vllm
 
 bench: install
 	$(PY) evals/bench/gr_bench.py
+
+# The planner's LoRA adapter: draw and run the examples (data/planner), fine-tune, write the
+# model card into agent/adapters/planner; then its figures against the base model.
+train: install
+	HF_HUB_OFFLINE=1 $(VENV)/bin/geodesic train planner $(TRAIN_ARGS)
+
+bench-planner: install vllm
+	HF_HUB_OFFLINE=1 $(PY) -m evals.bench.planner_bench $(BENCH_ARGS)
 
 # SageManifolds as a third peer, in an environment of its own (passagemath pins its own stack).
 SAGE_VENV := .venv-sage

@@ -20,6 +20,17 @@ def _table(rows: list[tuple[str, object]]) -> str:
     return "\n".join(["| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)])
 
 
+def _command(config: dict) -> str:
+    from .train import TrainConfig
+    default, flags = TrainConfig(), []
+    for key, flag in (("epochs", "--epochs"), ("learning_rate", "--lr"), ("rank", "--rank"),
+                      ("batch_size", "--batch-size"), ("seed", "--seed"),
+                      ("max_steps", "--max-steps")):
+        if config.get(key) != getattr(default, key):
+            flags.append(f"{flag} {config[key]}")
+    return " ".join(["geodesic train planner", *flags])
+
+
 def write_card(folder: Path) -> Path:
     folder = Path(folder)
     info = json.loads((folder / "training.json").read_text())
@@ -49,9 +60,9 @@ def write_card(folder: Path) -> Path:
                 ("train tokens per epoch", info.get("train_tokens_per_epoch"))]), "",
         "## Training", "",
         "TRL `SFTTrainer`, prompt-completion pairs, loss on the completion only, PEFT LoRA on "
-        "all linear layers; weights stored in float16. Reproduce with "
-        "`geodesic train planner` (seeded).", "",
-        _table([("epochs", config["epochs"]), ("steps", info["steps"]),
+        "all linear layers; weights stored in float16. Reproduce (seeded) with "
+        f"`{_command(config)}`.", "",
+        _table([("epochs", info.get("epochs_done", config["epochs"])), ("steps", info["steps"]),
                 ("learning rate", f"{config['learning_rate']} (cosine)"),
                 ("LoRA rank / alpha", f"{config['rank']} / {config['alpha']}"),
                 ("batch size", config["batch_size"]), ("seed", config["seed"]),

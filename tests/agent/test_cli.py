@@ -68,8 +68,8 @@ def test_ask_refuses_an_empty_question_cleanly():
 
 
 @pytest.mark.slow
-def test_ask_with_the_base_model_in_a_thread_across_processes(tmp_path):
-    """The real in-process planner (Gemma 3 270M, no adapter yet): whatever it plans, the
+def test_ask_with_the_planner_in_a_thread_across_processes(tmp_path):
+    """The real in-process planner (Gemma 3 270M with the project's adapter): whatever it plans, the
     answer is well-formed and honest, progress is streamed, and the thread persists."""
     env = {**os.environ, "GEODESIC_CHECKPOINTS": str(tmp_path / "c.sqlite")}
     answers = []

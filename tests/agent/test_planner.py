@@ -83,7 +83,7 @@ def test_worked_examples_run_and_verify():
 
 @pytest.mark.slow
 def test_base_model_constrained_output_is_always_an_acceptable_plan():
-    planner = make_planner(Settings(), REGISTRY)
+    planner = make_planner(Settings(adapter="none"), REGISTRY)
     assert planner.describe().startswith("transformers: gemma-3-270m")
     for question in ["Kretschmann scalar of Reissner-Nordstrom",
                      "Solve u_t = 0.2 u_xx on 0 < x < 1 with u(x,0) = sin(pi x)",
@@ -104,7 +104,7 @@ def test_base_model_constrained_output_is_always_an_acceptable_plan():
 @pytest.mark.slow
 def test_a_lora_adapter_is_loaded_and_merged(tmp_path):
     """A freshly initialised LoRA adapter (B = 0) is the identity: merged into the base
-    model, the planner must write exactly what the base model writes."""
+    model, the planner must write exactly what the base model writes for the same prompt."""
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
@@ -118,4 +118,6 @@ def test_a_lora_adapter_is_loaded_and_merged(tmp_path):
     plain = make_planner(Settings(adapter="none", examples=2), REGISTRY)
     tuned = make_planner(Settings(adapter=str(tmp_path / "adapter"), examples=2), REGISTRY)
     assert tuned.describe().endswith(str(tmp_path / "adapter"))
-    assert tuned.propose(question) == plain.propose(question)
+    assert tuned.tuned and not plain.tuned
+    text = prompt.render(question, REGISTRY, n_examples=2)
+    assert tuned.complete(text) == plain.complete(text)
