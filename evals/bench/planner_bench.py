@@ -27,6 +27,7 @@ from pathlib import Path
 
 from agent.config import Settings
 from agent.model import ADAPTER, base_checkpoint
+from agent.plan import PlanError
 from agent.registry import default_registry
 from agent.training.data import load
 from agent.training.metrics import measure
@@ -68,12 +69,16 @@ def run_backend(backend: str, examples: list[dict], base_examples: list[dict],
         for name in ("tuned", "base"):
             subset = examples if name == "tuned" else base_examples
             planner = _planner(settings[name])
-            planner.complete("warm-up")                      # load the model, compile grammar
+            try:                                  # load the model, compile the grammar
+                planner.complete("warm-up")
+            except PlanError:                     # a rambling warm-up has still loaded it
+                pass
             summary, outcomes = measure(planner, subset, count, progress)
             results[name] = summary.as_dict()
             misses = [(e["question"], o.output[:200], o.error[:120])
                       for e, o in zip(subset, outcomes) if not o.exact][:5]
             results[name]["some_misses"] = misses
+            print(f"{backend} {name}: {json.dumps(results[name])}", file=sys.stderr)
     finally:
         if server is not None:
             server.stop()

@@ -258,8 +258,11 @@ def test_follow_up_after_a_restart_sees_the_earlier_turn(settings):
                                                       "quantity": "kretschmann"})))
         ans = agent.ask("now the same for Reissner-Nordstrom", thread_id="t1")
         prompt = planner.prompts[0]
-        assert "Question: Kretschmann scalar of Kerr\nPlan: " + json.dumps(first) in prompt
-        assert prompt.rstrip().endswith("Question: now the same for Reissner-Nordstrom\nPlan:")
+        # the fine-tuned planner's chat turns: the earlier turn, then the follow-up
+        assert ("<start_of_turn>user\nKretschmann scalar of Kerr<end_of_turn>\n"
+                "<start_of_turn>model\n" + json.dumps(first) + "<end_of_turn>\n") in prompt
+        assert prompt.endswith("<start_of_turn>user\nnow the same for Reissner-Nordstrom"
+                               "<end_of_turn>\n<start_of_turn>model\n")
         assert ans.verified and ans.thread_id == "t1"
         # RN: K = (48 M^2 r^2 - 96 M Q^2 r + 56 Q^4) / r^8
         assert same(ans.final.value, "(48*M**2*r**2 - 96*M*Q**2*r + 56*Q**4)/r**8")
