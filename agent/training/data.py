@@ -43,8 +43,7 @@ class Example:
     tags: list[str] = field(default_factory=list)
 
     def record(self) -> dict:
-        out = {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
-        return out
+        return {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
 
 
 def _stable(text: str) -> int:
@@ -112,9 +111,9 @@ def draw(intents: list[Intent], seed: int = 0, scale: float = 1.0) -> list[Examp
         splits = family_splits(intent)
         for family, template in zip(intent.families(), intent.templates):
             rng = random.Random(_stable(f"{seed}:{family}"))
-            wanted = max(1, round(intent.per_template * scale))
+            wanted, got = max(1, round(intent.per_template * scale)), 0
             for attempt in range(wanted * 3):
-                if len([e for e in examples if e.family == family]) >= wanted:
+                if got >= wanted:
                     break
                 d = intent.sample(rng)
                 question = noisy(template.format(**d.slots), rng).strip()
@@ -128,8 +127,8 @@ def draw(intents: list[Intent], seed: int = 0, scale: float = 1.0) -> list[Examp
                 examples.append(Example(
                     id=f"{family}/{attempt}", intent=intent.name, family=family,
                     split=splits[family], question=question, plan=_fill(d.plan, question),
-                    previous=previous,
-                    tags=list(intent.tags)))
+                    previous=previous, tags=list(intent.tags)))
+                got += 1
     return examples
 
 

@@ -174,9 +174,8 @@ def _component(rng: random.Random) -> Draw:
     n = 3 if q == "christoffel" else 4 if q == "riemann" else 2
     idx = [rng.choice(xs) for _ in range(n)]
     if rng.random() < 0.6:                          # diagonal components are the common ones
-        idx = [idx[0]] * n if n == 2 else [idx[0], idx[1], idx[1]] + ([idx[0]] if n == 4 else [])
-        if n == 4:
-            idx = [idx[0], idx[1], idx[0], idx[1]]
+        a, b = idx[0], idx[1]
+        idx = {2: [a, a], 3: [a, b, b], 4: [a, b, a, b]}[n]
     return Draw({"metric": phrase, "component": render_component(q, idx, rng),
                  "what": COMPONENT_NAME[q]},
                 plan(step("curvature", metric=name, quantity=q, component=",".join(idx))))
