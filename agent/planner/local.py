@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..model import base_checkpoint, model_cache, resolve_adapter
 from . import Planner, cut_off
-from .schema import plan_schema
+from .schema import SEPARATORS, compile_plan_grammar, plan_schema
 
 
 class TransformersPlanner(Planner):
@@ -54,7 +54,8 @@ class TransformersPlanner(Planner):
         import xgrammar as xgr
         info = xgr.TokenizerInfo.from_huggingface(tokenizer, vocab_size=config.vocab_size)
         schema = json.dumps(plan_schema(self.registry))       # key order is the output's
-        key = hashlib.sha256((schema + str(config.vocab_size) + str(self._checkpoint()))
+        key = hashlib.sha256((schema + str(SEPARATORS) + str(config.vocab_size)
+                              + str(self._checkpoint()))
                              .encode()).hexdigest()[:16]
         cached = model_cache() / "grammars" / f"plan-{key}.json"
         if cached.exists():
@@ -62,7 +63,7 @@ class TransformersPlanner(Planner):
                 return xgr.CompiledGrammar.deserialize_json(cached.read_text(), info)
             except Exception:                      # noqa: BLE001 - another version: recompile
                 pass
-        compiled = xgr.GrammarCompiler(info).compile_json_schema(schema, any_whitespace=False)
+        compiled = compile_plan_grammar(xgr.GrammarCompiler(info), self.registry)
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(".tmp")
         tmp.write_text(compiled.serialize_json())

@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 
 from ..registry import Registry
+from .schema import write_plan
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 _WORD = re.compile(r"[a-z0-9]+")
@@ -61,9 +62,9 @@ def render(question: str, registry: Registry, *, passages=(), history=(), proble
 
 
 def plan_text(plan: dict) -> str:
-    """A plan as the fine-tuned planner writes it: JSON with ", " and ": " separators (those
-    of the constrained decoder) and characters as they are, not \\u escapes."""
-    return json.dumps(plan, ensure_ascii=False)
+    """A plan as the fine-tuned planner writes it: as the constrained decoder does (compact
+    JSON, see ``schema.write_plan``), characters as they are, not \\u escapes."""
+    return write_plan(plan)
 
 
 def render_tuned(question: str, *, history=(), problems=()) -> str:

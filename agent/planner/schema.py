@@ -11,11 +11,19 @@ tool names exist and whose arguments have the right fields.
 from __future__ import annotations
 
 import copy
+import json
 
 from ..plan import MAX_STEPS
 from ..registry import Registry
 
 STEP_ID = r"^s[0-9]{1,2}$"
+# Plans are written as compact JSON, the form vLLM's grammar enforces when whitespace is not
+# free (``disable_any_whitespace``): one form for both backends and for the training targets,
+# and a fifth fewer tokens than ", " / ": ".
+SEPARATORS = (",", ":")
+# Arguments that are free-form objects in the schema. Inside their values xgrammar 0.2.8
+# writes its generic JSON rule, which separates items with ", " (keys still with ":").
+FREE_FORM = {("solve_pde", "spec")}
 
 
 def plan_schema(registry: Registry, typed: bool = True) -> dict:
@@ -65,3 +73,62 @@ def canonical(plan: dict, registry: Registry) -> dict:
     steps = [{"id": s["id"], "tool": s["tool"], "args": args(s["tool"], s.get("args", {}))}
              for s in plan["steps"]]
     return {"steps": steps, "final": plan["final"]}
+
+
+def free_form_args(registry: Registry) -> set[tuple[str, str]]:
+    """(tool, argument) pairs whose schema admits any object (see ``FREE_FORM``)."""
+    found = set()
+    for tool in registry.schemas():
+        for arg, schema in tool["args"]["properties"].items():
+            options = schema.get("anyOf", [schema])
+            if any(o.get("type") == "object" and "properties" not in o
+                   and not isinstance(o.get("additionalProperties"), dict) for o in options):
+                found.add((tool["name"], arg))
+    return found
+
+
+def write_plan(plan: dict) -> str:
+    """``plan`` as the constrained decoder writes it (keys in the order given, characters as
+    they are): compact JSON, with the generic rule's ", " between items nested inside a
+    free-form argument."""
+    def compact(value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=SEPARATORS)
+
+    def generic(value) -> str:
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{compact(k)}:{generic(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, list):
+            return "[" + ", ".join(generic(v) for v in value) + "]"
+        return compact(value)
+
+    def free(value) -> str:                            # its own keys are the schema's level
+        if not isinstance(value, dict):
+            return generic(value)
+        return "{" + ",".join(f"{compact(k)}:{generic(v)}" for k, v in value.items()) + "}"
+
+    def step(s: dict) -> str:
+        parts = []
+        for key, value in s.items():
+            if key == "args" and isinstance(value, dict):
+                value = "{" + ",".join(
+                    f"{compact(a)}:" + (free(v) if (s.get("tool"), a) in FREE_FORM else compact(v))
+                    for a, v in value.items()) + "}"
+                parts.append(f'"args":{value}')
+            else:
+                parts.append(f"{compact(key)}:{compact(value)}")
+        return "{" + ",".join(parts) + "}"
+
+    parts = []
+    for key, value in plan.items():
+        if key == "steps" and isinstance(value, list):
+            parts.append('"steps":[' + ",".join(step(s) for s in value) + "]")
+        else:
+            parts.append(f"{compact(key)}:{compact(value)}")
+    return "{" + ",".join(parts) + "}"
+
+
+def compile_plan_grammar(compiler, registry: Registry):
+    """The xgrammar grammar of the plan schema (keys in schema order, compact separators),
+    from ``compiler``, an ``xgrammar.GrammarCompiler``."""
+    return compiler.compile_json_schema(json.dumps(plan_schema(registry)), any_whitespace=False,
+                                        separators=SEPARATORS)

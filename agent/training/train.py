@@ -82,10 +82,11 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
         output_dir=str(work), num_train_epochs=config.epochs, max_steps=config.max_steps,
         learning_rate=config.learning_rate, lr_scheduler_type="cosine",
         warmup_steps=config.warmup_ratio, per_device_train_batch_size=config.batch_size,
-max_length=config.max_length,
+        max_length=config.max_length,
         completion_only_loss=True, packing=False, seed=config.seed, data_seed=config.seed,
         bf16=gpu, use_cpu=not gpu, logging_steps=10, eval_strategy="no",
-        save_strategy="no", report_to=[], disable_tqdm=not progress,
+        save_strategy="steps", save_steps=50, save_total_limit=1,   # to resume an interrupted run
+        report_to=[], disable_tqdm=not progress,
         dataloader_num_workers=0, shuffle_dataset=True,
         train_sampling_strategy="group_by_length")
     lora = LoraConfig(r=config.rank, lora_alpha=config.alpha, lora_dropout=config.dropout,

@@ -12,7 +12,7 @@ import pytest
 from agent.model import project_adapter
 from agent.plan import Plan
 from agent.planner.prompt import plan_text, render_tuned
-from agent.planner.schema import canonical, plan_schema
+from agent.planner.schema import FREE_FORM, canonical, compile_plan_grammar, free_form_args
 from agent.registry import default_registry
 from agent.training.data import (_normal, draw, eval_questions, family_splits, noisy)
 from agent.training.intents import all_intents
@@ -63,8 +63,7 @@ def test_target_plans_are_what_the_constrained_decoder_can_write(examples):
     registry = default_registry()
     tokenizer = AutoTokenizer.from_pretrained(base_checkpoint())
     info = xgr.TokenizerInfo.from_huggingface(tokenizer, vocab_size=262144)
-    grammar = xgr.GrammarCompiler(info).compile_json_schema(
-        json.dumps(plan_schema(registry)), any_whitespace=False)
+    grammar = compile_plan_grammar(xgr.GrammarCompiler(info), registry)
     rng = random.Random(0)
     for e in rng.sample(examples, 60):
         text = plan_text(canonical(e.plan, registry))
@@ -72,6 +71,10 @@ def test_target_plans_are_what_the_constrained_decoder_can_write(examples):
         ids = tokenizer(text, add_special_tokens=False).input_ids
         assert all(matcher.accept_token(t) for t in ids), text
         assert matcher.accept_token(tokenizer.eos_token_id) and matcher.is_terminated()
+
+
+def test_the_free_form_arguments_are_those_the_plan_writer_knows():
+    assert free_form_args(default_registry()) == FREE_FORM
 
 
 def test_training_rows_are_chat_turns_with_the_plan_as_completion(examples):
