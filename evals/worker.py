@@ -66,6 +66,7 @@ def _serve(conn_in: Connection, conn_out: Connection) -> None:
     config = conn_in.recv()
     with tempfile.TemporaryDirectory(prefix="geodesic-eval-") as scratch:
         settings = Settings(**{"checkpoints": str(Path(scratch) / "checkpoints.sqlite"),
+                               "feedback": str(Path(scratch) / "feedback.sqlite"),
                                **config.get("settings", {})})
         with Agent(settings) as agent:
             conn_out.send({"ready": True})

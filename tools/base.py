@@ -3,7 +3,10 @@ pydantic ``Args`` model, and ``run`` returning a :class:`ToolResult`.
 
 Tools are pure functions of their arguments: they never print, never call a language model
 and never ``eval``. :meth:`Tool.__call__` validates raw arguments (from a plan, i.e. from a
-model's output: untrusted) and turns any failure into ``ToolResult(ok=False, error=...)``.
+model's output: untrusted) and turns any failure into ``ToolResult(ok=False, error=...)``;
+when the arguments themselves were at fault (they do not validate, or raise
+:class:`BadInput`, as the safe parser's errors do) the result's ``data`` says
+``{"bad_input": True}``, so a server can answer "your request" rather than "our failure".
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 def geodesic_home() -> Path:
     """Where Geodesic keeps its data: ``$GEODESIC_HOME``, else ``~/.geodesic``."""
     return Path(os.environ.get("GEODESIC_HOME", Path.home() / ".geodesic"))
+
+
+class BadInput(ValueError):
+    """Input a tool cannot read as written: text that is not mathematics, an ill-posed problem,
+    an unusable metric. The caller's input is at fault, not the computation."""
 
 
 class ToolResult(BaseModel):
@@ -45,8 +53,12 @@ class Tool:
             args = raw if isinstance(raw, self.Args) else self.Args.model_validate(raw)
             result = self.run(args)
         except ValidationError as err:
-            result = ToolResult(ok=False, error=f"bad arguments for {self.name}: "
-                                                f"{describe_errors(err, whole='args')}")
+            result = ToolResult(ok=False, data={"bad_input": True},
+                                error=f"bad arguments for {self.name}: "
+                                      f"{describe_errors(err, whole='args')}")
+        except BadInput as err:
+            result = ToolResult(ok=False, data={"bad_input": True},
+                                error=f"{type(err).__name__}: {err}")
         except MemoryError:
             result = ToolResult(ok=False, error=f"{self.name} ran out of memory")
         except Exception as err:                 # a tool's failure is a result, not a crash

@@ -16,6 +16,7 @@ import sympy as sp
 from agent import Agent, Answer
 from agent.config import Settings
 from agent.planner import Planner
+from agent.planner.prompt import plan_text
 from tools.mathparse import parse_expr
 
 
@@ -260,7 +261,7 @@ def test_follow_up_after_a_restart_sees_the_earlier_turn(settings):
         prompt = planner.prompts[0]
         # the fine-tuned planner's chat turns: the earlier turn, then the follow-up
         assert ("<start_of_turn>user\nKretschmann scalar of Kerr<end_of_turn>\n"
-                "<start_of_turn>model\n" + json.dumps(first) + "<end_of_turn>\n") in prompt
+                "<start_of_turn>model\n" + plan_text(first) + "<end_of_turn>\n") in prompt
         assert prompt.endswith("<start_of_turn>user\nnow the same for Reissner-Nordstrom"
                                "<end_of_turn>\n<start_of_turn>model\n")
         assert ans.verified and ans.thread_id == "t1"
@@ -268,3 +269,22 @@ def test_follow_up_after_a_restart_sees_the_earlier_turn(settings):
         assert same(ans.final.value, "(48*M**2*r**2 - 96*M*Q**2*r + 56*Q**4)/r**8")
         assert len(agent.history("t1")) == 2
         assert agent.history("another thread") == []
+
+
+# ---------------------------------------------------------------------- per-question options
+def test_a_question_can_cap_the_pinn_budget(agent):
+    ans = agent.run_plan(plan(("solve_pde", {"problem": "heat", "method": "pinn"})),
+                         pinn_seconds=2)
+    step = ans.steps[0]
+    assert step.ok and step.args["budget"] == {"seconds": 2.0}      # the operator's cap
+    assert step.value["metrics"]["seconds"] < 30                    # default: minutes
+    assert ans.final.kind == "field"
+
+
+def test_bad_options_are_named(agent):
+    with pytest.raises(ValueError, match="bad options: retrieve_k"):
+        agent.ask("anything", retrieve_k=-1)
+    with pytest.raises(ValueError, match="bad options: planner"):
+        agent.ask("anything", planner="gpt-17")
+    with pytest.raises(ValueError, match="bad options: temperature: Extra inputs"):
+        agent.ask("anything", temperature=2)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from tools.base import BadInput
+
 _WINDOW = 30  # characters of context shown on each side of the error
 
 
-class ParseError(ValueError):
+class ParseError(BadInput):
     """Text that is not understood as mathematics.
 
     ``message`` says what was not understood, ``text`` is the input and ``position`` the 0-based

@@ -1,11 +1,13 @@
 """Errors of :mod:`tools.pde`, each a sentence a physicist can act on."""
 
+from tools.base import BadInput
+
 
 class PDEError(Exception):
     """Base class of the PDE tools' errors."""
 
 
-class SpecError(PDEError, ValueError):
+class SpecError(PDEError, BadInput):
     """A problem statement that cannot be solved as written: the message names the problem."""
 
 

@@ -2,6 +2,8 @@
 
 The numeric solution travels as files (DESIGN: arrays and figures are file references): an
 ``.npz`` of the solution on a grid of the domain and a PNG of solution, error and loss.
+``budget`` caps a PINN's training; it is the operator's setting (the agent fills it in from
+``Settings.pinn_seconds``), not the planner's, so it stays out of the planner's schema.
 
 >>> result = SolvePDE()({"problem": "heat", "method": "classical"})
 >>> result.ok, result.value["method"], result.value["error_estimate"] < 1e-5
@@ -17,12 +19,13 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from tools.base import StrictArgs, Tool, ToolResult, geodesic_home
 
 from . import library
 from .solver import solve
-from .spec import PDESpec
+from .spec import Budget, PDESpec
 
 GRID_POINTS = 40_000
 
@@ -44,6 +47,8 @@ class SolvePDE(Tool):
         method: Literal["auto", "pinn", "classical"] = "auto"
         seed: int = Field(default=0, ge=0)
         plot: bool = True
+        budget: SkipJsonSchema[Budget | None] = Field(
+            default=None, description="a cap on the PINN's work, over the spec's own budget")
 
         @model_validator(mode="after")
         def _one_problem(self):
@@ -53,6 +58,8 @@ class SolvePDE(Tool):
 
     def run(self, args: Args) -> ToolResult:
         spec = library.get(args.problem) if args.problem else PDESpec.model_validate(args.spec)
+        if args.budget is not None:
+            spec = spec.model_copy(update={"budget": _tighter(spec.budget, args.budget)})
         options = {"seed": args.seed, "progress": False} if args.method == "pinn" else {}
         sol = solve(spec, method=args.method, **options)
         key = hashlib.sha256(json.dumps([args.model_dump(mode="json")], sort_keys=True,
@@ -79,3 +86,15 @@ class SolvePDE(Tool):
             data={"samples": str(samples), "variables": list(spec.variables),
                   "domain": {v: list(b) for v, b in spec.variables.items()},
                   "unknowns": list(spec.unknowns), "problem": spec.name or args.problem})
+
+
+def _tighter(own: Budget, cap: Budget) -> Budget:
+    """Each limit the smaller of the spec's own and the cap (a missing one is no limit).
+
+    >>> _tighter(Budget(iterations=500), Budget(iterations=2000, seconds=30))
+    Budget(iterations=500, seconds=30.0)
+    """
+    def least(a, b):
+        return b if a is None else a if b is None else min(a, b)
+    return Budget(iterations=least(own.iterations, cap.iterations),
+                  seconds=least(own.seconds, cap.seconds))
