@@ -43,8 +43,11 @@ class Settings(BaseSettings):
     planner: PlannerBackend = "transformers"
     model: str = Field("", description="transformers: a checkpoint folder (empty: the "
                        "converted Gemma 3 270M); openai: the served model's name")
-    adapter: str = Field("auto", description="a LoRA adapter folder; 'auto': the project's "
-                         "adapter when one is installed; '' or 'none': the base model alone")
+    adapter: str = Field("auto", description="a LoRA adapter folder; 'auto': the current "
+                         "version of the planner registry, else the project's adapter when "
+                         "one is installed; '' or 'none': the base model alone")
+    planner_registry: str = Field("", description="the folder of planner versions "
+                                  "(geodesic rlhf); empty: GEODESIC_HOME/planners")
     constrained: bool = Field(True, description="constrain the planner's output to the plan's "
                               "JSON schema (xgrammar in-process, structured outputs on vLLM)")
     max_new_tokens: int = Field(384, ge=16, le=4096)
