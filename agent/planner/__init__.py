@@ -1,7 +1,8 @@
 """Planner backends behind one interface: a prompt goes in, the text of a plan comes out.
 
-* ``transformers`` (the default): Gemma 3 270M in-process, plus the project's LoRA adapter
-  when one is installed; output constrained to the plan's JSON schema by xgrammar.
+* ``transformers`` (the default): Gemma 3 270M in-process, plus a LoRA adapter (by default
+  the planner registry's current version, followed while the server runs); output
+  constrained to the plan's JSON schema by xgrammar.
 * ``openai``: any OpenAI-compatible server, first of all ``vllm serve`` (see
   ``geodesic serve-llm``), with JSON-schema structured output.
 
@@ -29,8 +30,14 @@ class Planner:
 
     @property
     def tuned(self) -> bool:
-        """Whether this planner runs a fine-tuned adapter, which takes the short prompt."""
-        return resolve_adapter(self.settings.adapter) is not None
+        """Whether this planner runs a fine-tuned adapter, which takes the short prompt (with
+        ``adapter = "auto"``: whether the registry's current version has one)."""
+        return resolve_adapter(self.settings.adapter, self.settings.planner_registry) is not None
+
+    @property
+    def version(self) -> str:
+        """The planner registry's version this planner serves ('' when it cannot say)."""
+        return ""
 
     def propose(self, question: str, *, passages=(), history=(), problems=()) -> str:
         if self.tuned:
