@@ -359,7 +359,7 @@ def _write_json(path: Path, data: dict) -> None:
     """Replace ``path`` whole: a synced temporary file renamed over it."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with open(tmp, "w") as f:
-        json.dump(data, f, indent=1)
+        json.dump(data, f, indent=1, default=str)      # Paths in info, say
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)

@@ -50,9 +50,10 @@ def test_versions_are_added_promoted_refused_and_rolled_back(registry, tmp_path)
 
     base = registry.add(None, kind="base", note="Gemma 3 270M alone")
     sft = registry.add(fake_adapter(tmp_path / "sft"), kind="sft", parent=base.id,
-                       info={"examples": 1156})
+                       info={"examples": 1156, "data": tmp_path / "data"})
     assert (base.id, base.path, base.status) == ("v0001", None, "candidate")
-    assert sft.id == "v0002" and sft.parent == "v0001" and sft.info == {"examples": 1156}
+    assert sft.id == "v0002" and sft.parent == "v0001"
+    assert sft.info == {"examples": 1156, "data": str(tmp_path / "data")}
     assert sft.path == registry.root / "v0002" / "adapter"
     assert (sft.path / "adapter_model.safetensors").read_bytes() == b"weights"
     assert not (sft.path / "checkpoint-50").exists()  # trainer checkpoints stay behind
