@@ -89,6 +89,36 @@ def describe_errors(err: ValidationError, whole: str = "", limit: int | None = N
     return "; ".join(parts)
 
 
+def inline_refs(schema: dict, drop: tuple[str, ...] = ("$defs",)) -> dict:
+    """``schema`` with every ``$ref`` replaced by its definition (wherever in the tree the
+    ``$defs`` holding it are) and the keys ``drop`` left out, so that a part of it stands alone.
+
+    >>> inline_refs({"properties": {"p": {"$ref": "#/$defs/P"}}, "$defs": {"P": {"type": "integer"}}})
+    {'properties': {'p': {'type': 'integer'}}}
+    """
+    defs: dict = {}
+
+    def collect(node):
+        if isinstance(node, dict):
+            defs.update(node.get("$defs", {}))
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return walk(defs[node["$ref"].rsplit("/", 1)[-1]])
+            return {k: walk(v) for k, v in node.items() if k not in drop}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+    collect(schema)
+    return walk(schema)
+
+
 class StrictArgs(BaseModel):
     """Base for ``Args``: unknown fields are an error (a planner's typo must not pass)."""
     model_config = ConfigDict(extra="forbid")

@@ -10,8 +10,9 @@ tool names exist and whose arguments have the right fields.
 
 from __future__ import annotations
 
-import copy
 import json
+
+from tools.base import inline_refs
 
 from ..plan import MAX_STEPS
 from ..registry import Registry
@@ -19,11 +20,10 @@ from ..registry import Registry
 STEP_ID = r"^s[0-9]{1,2}$"
 # Plans are written as compact JSON, the form vLLM's grammar enforces when whitespace is not
 # free (``disable_any_whitespace``): one form for both backends and for the training targets,
-# and a fifth fewer tokens than ", " / ": ".
+# and a fifth fewer tokens than ", " / ": ". Every argument has a typed schema (no free-form
+# object, see ``untyped_objects``): inside an untyped object xgrammar writes its generic JSON
+# rule, whose separators differ between its versions.
 SEPARATORS = (",", ":")
-# Arguments that are free-form objects in the schema. Inside their values xgrammar 0.2.8
-# writes its generic JSON rule, which separates items with ", " (keys still with ":").
-FREE_FORM = {("solve_pde", "spec")}
 
 
 def plan_schema(registry: Registry, typed: bool = True) -> dict:
@@ -44,87 +44,72 @@ def plan_schema(registry: Registry, typed: bool = True) -> dict:
             "required": ["steps", "final"], "additionalProperties": False}
 
 
+# Left out of the grammar (pydantic still checks them when the plan is parsed): xgrammar turns
+# a string with a length bound into a counted repetition of [^"\\], which refuses every
+# escape, so no LaTeX line element (\frac, \sin) could be written.
+_NOT_IN_GRAMMAR = ("$defs", "title", "minLength", "maxLength")
+
+
 def _inline(schema: dict) -> dict:
     """``schema`` with its ``$defs`` references replaced by their definitions (one nested
-    schema per tool then stands alone), and titles dropped."""
-    defs = schema.get("$defs", {})
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "$ref" in node:
-                return walk(copy.deepcopy(defs[node["$ref"].rsplit("/", 1)[-1]]))
-            return {k: walk(v) for k, v in node.items() if k not in ("$defs", "title")}
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-    return walk(schema)
+    schema per tool then stands alone), and titles and string length bounds dropped."""
+    return inline_refs(schema, drop=_NOT_IN_GRAMMAR)
 
 
 def canonical(plan: dict, registry: Registry) -> dict:
     """``plan`` with its keys in the schema's order (the order a constrained decoder writes
-    them in): steps then final; id, tool, args; each tool's arguments in its own order.
-    Values are untouched, and free-form objects (a PDE spec) keep their order."""
-    orders = {t["name"]: list(t["args"]["properties"]) for t in registry.schemas()}
-
-    def args(tool: str, given: dict) -> dict:
-        order = orders.get(tool, [])
-        ranked = sorted(given, key=lambda k: order.index(k) if k in order else len(order))
-        return {k: given[k] for k in ranked}
-    steps = [{"id": s["id"], "tool": s["tool"], "args": args(s["tool"], s.get("args", {}))}
+    them in): steps then final; id, tool, args; each tool's arguments in its own order, and
+    so on down (a PDE spec, its conditions). Values are untouched."""
+    schemas = {t["name"]: _inline(t["args"]) for t in registry.schemas()}
+    steps = [{"id": s["id"], "tool": s["tool"],
+              "args": _ordered(s.get("args", {}), schemas.get(s["tool"], {}))}
              for s in plan["steps"]]
     return {"steps": steps, "final": plan["final"]}
 
 
-def free_form_args(registry: Registry) -> set[tuple[str, str]]:
-    """(tool, argument) pairs whose schema admits any object (see ``FREE_FORM``)."""
-    found = set()
+def _ordered(value, schema: dict):
+    """``value`` with the keys of its objects in the order of ``schema``'s properties."""
+    for option in schema.get("anyOf", []):
+        if isinstance(value, dict) and "properties" in option or \
+                isinstance(value, list) and option.get("type") == "array":
+            return _ordered(value, option)
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        order = list(props)
+        ranked = sorted(value, key=lambda k: order.index(k) if k in order else len(order))
+        extra = schema.get("additionalProperties")
+        return {k: _ordered(value[k], props.get(k, extra if isinstance(extra, dict) else {}))
+                for k in ranked}
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_ordered(v, schema["items"]) for v in value]
+    return value
+
+
+def untyped_objects(registry: Registry) -> list[str]:
+    """Where the plan schema admits an object of any shape (``tool.argument.path``): there
+    the grammar falls back on xgrammar's generic JSON rule (see ``SEPARATORS``)."""
+    found = []
+
+    def walk(node, where: str):
+        if isinstance(node, dict):
+            if node.get("type") == "object" and "properties" not in node \
+                    and not isinstance(node.get("additionalProperties"), dict):
+                found.append(where)
+            for key, child in node.items():
+                walk(child, where if key in ("anyOf", "items", "properties",
+                                             "additionalProperties") else f"{where}.{key}")
+        elif isinstance(node, list):
+            for child in node:
+                walk(child, where)
     for tool in registry.schemas():
-        for arg, schema in tool["args"]["properties"].items():
-            options = schema.get("anyOf", [schema])
-            if any(o.get("type") == "object" and "properties" not in o
-                   and not isinstance(o.get("additionalProperties"), dict) for o in options):
-                found.add((tool["name"], arg))
+        walk(_inline(tool["args"]).get("properties", {}), tool["name"])
     return found
 
 
 def write_plan(plan: dict) -> str:
     """``plan`` as the constrained decoder writes it (keys in the order given, characters as
-    they are): compact JSON, with the generic rule's ", " between items nested inside a
-    free-form argument."""
-    def compact(value) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=SEPARATORS)
-
-    def generic(value) -> str:
-        if isinstance(value, dict):
-            return "{" + ", ".join(f"{compact(k)}:{generic(v)}" for k, v in value.items()) + "}"
-        if isinstance(value, list):
-            return "[" + ", ".join(generic(v) for v in value) + "]"
-        return compact(value)
-
-    def free(value) -> str:                            # its own keys are the schema's level
-        if not isinstance(value, dict):
-            return generic(value)
-        return "{" + ",".join(f"{compact(k)}:{generic(v)}" for k, v in value.items()) + "}"
-
-    def step(s: dict) -> str:
-        parts = []
-        for key, value in s.items():
-            if key == "args" and isinstance(value, dict):
-                value = "{" + ",".join(
-                    f"{compact(a)}:" + (free(v) if (s.get("tool"), a) in FREE_FORM else compact(v))
-                    for a, v in value.items()) + "}"
-                parts.append(f'"args":{value}')
-            else:
-                parts.append(f"{compact(key)}:{compact(value)}")
-        return "{" + ",".join(parts) + "}"
-
-    parts = []
-    for key, value in plan.items():
-        if key == "steps" and isinstance(value, list):
-            parts.append('"steps":[' + ",".join(step(s) for s in value) + "]")
-        else:
-            parts.append(f"{compact(key)}:{compact(value)}")
-    return "{" + ",".join(parts) + "}"
+    they are): compact JSON."""
+    return json.dumps(plan, ensure_ascii=False, separators=SEPARATORS)
 
 
 def compile_plan_grammar(compiler, registry: Registry):

@@ -12,7 +12,7 @@ import pytest
 from agent.model import project_adapter
 from agent.plan import Plan
 from agent.planner.prompt import plan_text, render_tuned
-from agent.planner.schema import FREE_FORM, canonical, compile_plan_grammar, free_form_args
+from agent.planner.schema import canonical, compile_plan_grammar, untyped_objects
 from agent.registry import default_registry
 from agent.training.data import (_normal, draw, eval_questions, family_splits, noisy)
 from agent.training.intents import all_intents
@@ -73,8 +73,10 @@ def test_target_plans_are_what_the_constrained_decoder_can_write(examples):
         assert matcher.accept_token(tokenizer.eos_token_id) and matcher.is_terminated()
 
 
-def test_the_free_form_arguments_are_those_the_plan_writer_knows():
-    assert free_form_args(default_registry()) == FREE_FORM
+def test_every_argument_of_the_plan_schema_is_typed():
+    """An object of any shape would be written by xgrammar's generic rule, whose separators
+    change between its versions (the training targets are compact JSON throughout)."""
+    assert untyped_objects(default_registry()) == []
 
 
 def test_training_rows_are_chat_turns_with_the_plan_as_completion(examples):
@@ -127,3 +129,46 @@ def test_the_committed_adapter_plans_unseen_phrasings():
         plan = parse_plan(planner.propose(question))
         assert [s.tool for s in plan.steps] == ["curvature"], question
         assert plan.steps[0].args == args, (question, plan)
+
+
+def test_the_loss_is_the_cross_entropy_the_constrained_decoder_sees():
+    """At every plan position the trained distribution is the model's softmax restricted to
+    the tokens the grammar allows there (computed here the slow way: the full LM head, masked
+    by xgrammar's bitmask), so the cheap index built by ``encode``/``collate`` must give the
+    same loss; and positions with a single allowed token contribute nothing."""
+    torch = pytest.importorskip("torch")
+    xgr = pytest.importorskip("xgrammar")
+    import numpy as np
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from agent.model import base_checkpoint
+    from agent.training.train import collate, constrained_loss, encode, plan_grammar
+    tokenizer = AutoTokenizer.from_pretrained(base_checkpoint())
+    model = AutoModelForCausalLM.from_pretrained(base_checkpoint(), dtype=torch.float32).eval()
+    grammar = plan_grammar(tokenizer, model.config.vocab_size)
+    examples = draw(all_intents(), seed=1, scale=0.1)
+    chosen = [e.record() for e in random.Random(2).sample(examples, 3)]
+    encoded = [encode(r, tokenizer, grammar) for r in rows(chosen)]
+    for e in encoded:
+        plan = [t for t in e["labels"] if t != -100]
+        assert len(e["allowed"]) == len(plan)
+        assert all(not a or t in a for a, t in zip(e["allowed"], plan))
+    with torch.no_grad():
+        fast = constrained_loss(model, collate(tokenizer.pad_token_id)(encoded))
+        slow = 0.0
+        vocab = model.config.vocab_size
+        for e in encoded:
+            ids = torch.tensor([e["input_ids"]])
+            logits = model(input_ids=ids).logits[0, :-1]
+            matcher = xgr.GrammarMatcher(grammar)
+            mask = xgr.allocate_token_bitmask(1, vocab)
+            for pos, target in enumerate(e["labels"][1:]):
+                if target == -100:
+                    continue
+                matcher.fill_next_token_bitmask(mask)
+                bits = np.unpackbits(mask.numpy().view(np.uint8), bitorder="little")[:vocab]
+                row = logits[pos].clone()
+                if bits.sum() <= 256:
+                    row[torch.from_numpy(bits == 0)] = float("-inf")
+                slow += float(torch.logsumexp(row, 0) - row[target])
+                assert matcher.accept_token(target)
+    assert float(fast) == pytest.approx(slow, rel=1e-4)

@@ -15,19 +15,28 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, WithJsonSchema, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from tools.base import StrictArgs, Tool, ToolResult, geodesic_home
+from tools.base import StrictArgs, Tool, ToolResult, geodesic_home, inline_refs
 
 from . import library
 from .solver import solve
 from .spec import Budget, PDESpec
 
 GRID_POINTS = 40_000
+
+
+def _spec_schema() -> dict:
+    """The JSON schema of a spec as a planner writes it: a ``PDESpec`` without its name.
+    Validation itself is ``PDESpec``'s, in :meth:`SolvePDE.run`, so a bad spec is refused
+    with the spec's own sentence."""
+    schema = inline_refs(PDESpec.model_json_schema())
+    schema["properties"].pop("name")
+    return schema
 
 
 def artifacts_dir() -> Path:
@@ -43,7 +52,7 @@ class SolvePDE(Tool):
 
     class Args(StrictArgs):
         problem: str | None = Field(default=None, max_length=100)
-        spec: dict[str, Any] | None = None
+        spec: Annotated[dict[str, Any], WithJsonSchema(_spec_schema())] | None = None
         method: Literal["auto", "pinn", "classical"] = "auto"
         seed: int = Field(default=0, ge=0)
         plot: bool = True
