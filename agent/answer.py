@@ -114,6 +114,7 @@ class Answer(BaseModel):
     checks: list[Check] = Field(default_factory=list)
     steps: list[StepRecord] = Field(default_factory=list)
     plan: dict | None = None
+    tried: list[dict] = Field(default_factory=list)   # earlier plans that failed: output, plan, problems
     text: str = ""
     latex: str = ""
     figures: list[str] = Field(default_factory=list)

@@ -34,7 +34,7 @@ from tools.base import describe_errors
 from .answer import Answer
 from .config import PlannerBackend, Settings
 from .feedback import FeedbackStore, Rating
-from .graph import Flow, assemble, fresh_input
+from .graph import GIVEN_PLAN, Flow, assemble, fresh_input
 from .plan import Plan
 from .registry import default_registry
 from .runner import Runner
@@ -109,7 +109,7 @@ class Agent:
         An invalid plan is repaired when one fix is plausible, else refused."""
         if isinstance(plan, Plan):
             plan = plan.model_dump()
-        return _answer(self.stream(question or "(a given plan)", thread_id=thread_id,
+        return _answer(self.stream(question or GIVEN_PLAN, thread_id=thread_id,
                                    plan=plan, **options))
 
     def rate(self, trace_id: str, rating: int, correction: str = "") -> Rating:

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
                               "JSON schema (xgrammar in-process, structured outputs on vLLM)")
     max_new_tokens: int = Field(384, ge=16, le=4096)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
+    replan_temperature: float = Field(0.7, ge=0.0, le=2.0, description="sampling temperature "
+                                      "of a replan, so that it is not the failed plan again")
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_api_key: str = "EMPTY"
     openai_timeout: float = Field(300.0, gt=0)

@@ -27,10 +27,12 @@ from .answer import Answer, Final, StepRecord
 from .config import Settings
 from .plan import Plan, PlanError, parse_plan, resolve
 from .registry import Registry
+from .relevance import check_relevance
 from .runner import Runner
 from .verify import Check, check_step
 
 HISTORY_SHOWN = 3              # earlier turns of the thread the planner sees
+GIVEN_PLAN = "(a given plan)"  # the question of a plan run without one
 UNCHECKED_TOOLS = {"search_literature"}     # passages, not claims: no check expected
 
 
@@ -45,6 +47,8 @@ class State(TypedDict, total=False):
     notes: list[str]               # repairs made to plans
     problems: list[str]            # why the latest plan or its run failed
     attempts: int                  # plans made for this question
+    tried: list[dict]              # the earlier plans for it that failed, and why
+    best: dict                     # the attempt that got furthest, should none verify
     steps: list[dict]              # StepRecord of every step that ran
     checks: list[dict]
     verified: bool
@@ -57,7 +61,8 @@ def fresh_input(question: str, trace_id: str, plan: dict | None = None,
     """A new question in a thread: per-question fields reset, the history kept."""
     return State(question=question, trace_id=trace_id, options=dict(options or {}),
                  given_plan=plan, passages=[], planner_output="", plan=None, notes=[],
-                 problems=[], attempts=0, steps=[], checks=[], verified=False, answer={})
+                 problems=[], attempts=0, tried=[], best={}, steps=[], checks=[],
+                 verified=False, answer={})
 
 
 class Flow:
@@ -99,6 +104,10 @@ class Flow:
     def plan(self, state: State) -> dict:
         attempts = state.get("attempts", 0) + 1
         update: dict[str, Any] = {"attempts": attempts, "plan": None, "steps": [], "checks": []}
+        if attempts > 1:                         # a replan: keep what failed, for training
+            update["tried"] = state.get("tried", []) + [{
+                "output": state.get("planner_output", ""), "plan": state.get("plan"),
+                "problems": state.get("problems", [])}]
         try:
             if state.get("given_plan") is not None:
                 plan, update["planner_output"] = (Plan.model_validate(state["given_plan"]),
@@ -177,9 +186,21 @@ class Flow:
         if not problems and not checks:
             problems.append("no independent check applies to these steps (passages are "
                             "quoted, not verified)")
+        relevance = [] if state["question"] == GIVEN_PLAN else \
+            check_relevance(state["question"], state["plan"])
+        for check in relevance:                   # the plan for the question asked?
+            check.step = "plan"                  # (it ties the plan to the question; it
+            checks.append(check)                 # verifies no mathematics of its own)
+            if not check.passed:
+                problems.append(f"{check.name}: no ({check.detail})")
         verified = not problems
-        return {"checks": [c.model_dump() for c in checks], "problems": problems,
-                "verified": verified}
+        update = {"checks": [c.model_dump() for c in checks], "problems": problems,
+                  "verified": verified}
+        attempt = {"plan": state["plan"], "steps": state["steps"], "checks": update["checks"],
+                   "problems": problems}
+        if not verified and _progress(attempt) > _progress(state.get("best") or {}):
+            update["best"] = attempt
+        return update
 
     def respond(self, state: State) -> dict:
         answer = assemble(state)
@@ -206,8 +227,22 @@ class Flow:
 
 
 # ---------------------------------------------------------------------- the Answer
+def _progress(attempt: dict) -> tuple:
+    """How far an attempt got: every step ran, then how many checks passed."""
+    if not attempt.get("plan"):
+        return (-1, 0)
+    ran = bool(attempt["steps"]) and all(r["ok"] for r in attempt["steps"])
+    return (int(ran), sum(c["passed"] for c in attempt["checks"]))
+
+
 def assemble(state: State) -> Answer:
-    """The Answer from the final state of a question."""
+    """The Answer from the final state of a question: the last attempt, or, when it did not
+    verify and an earlier attempt got further (a replan that fared worse), that one."""
+    best = state.get("best") or {}
+    if not state.get("verified") and _progress(best) > _progress(
+            {"plan": state.get("plan"), "steps": state.get("steps", []),
+             "checks": state.get("checks", [])}):
+        state = {**state, **best}
     steps = [StepRecord.model_validate(r) for r in state.get("steps", [])]
     checks = [Check.model_validate(c) for c in state.get("checks", [])]
     plan = state.get("plan")
@@ -216,6 +251,7 @@ def assemble(state: State) -> Answer:
     for s in steps:
         citations += s.data.get("citations", [])
     common = dict(question=state["question"], trace_id=state["trace_id"], plan=plan,
+                  tried=state.get("tried", []),
                   steps=steps, checks=checks, citations=list(dict.fromkeys(citations)),
                   figures=[f for s in steps for f in s.figures])
     if plan is None:

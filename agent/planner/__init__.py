@@ -12,6 +12,8 @@ every plan (``Plan`` and ``Registry.check``) before anything runs.
 
 from __future__ import annotations
 
+import threading
+
 from ..config import Settings
 from ..model import resolve_adapter
 from ..plan import PlanError
@@ -27,6 +29,14 @@ class Planner:
     def __init__(self, settings: Settings, registry: Registry) -> None:
         self.settings, self.registry = settings, registry
         self.last_prompt = self.last_output = ""
+        self._call = threading.local()
+
+    @property
+    def temperature(self) -> float:
+        """The sampling temperature of the plan being made: the setting, raised to
+        ``replan_temperature`` for a replan (greedy decoding would write the failed plan
+        again)."""
+        return getattr(self._call, "temperature", self.settings.temperature)
 
     @property
     def tuned(self) -> bool:
@@ -46,7 +56,12 @@ class Planner:
             text = prompt.render(question, self.registry, passages=passages, history=history,
                                  problems=problems, n_examples=self.settings.examples)
         self.last_prompt, self.last_output = text, ""
-        self.last_output = self.complete(text)
+        self._call.temperature = (max(self.settings.temperature, self.settings.replan_temperature)
+                                  if problems else self.settings.temperature)
+        try:
+            self.last_output = self.complete(text)
+        finally:
+            del self._call.temperature
         return self.last_output
 
     def complete(self, text: str) -> str:          # pragma: no cover - abstract

@@ -201,8 +201,10 @@ class TransformersPlanner(Planner):
                 processors.append(LogitsProcessor(grammar))
             options = dict(max_new_tokens=self.settings.max_new_tokens,
                            logits_processor=processors, pad_token_id=tokenizer.pad_token_id)
-            if self.settings.temperature > 0:
-                options.update(do_sample=True, temperature=self.settings.temperature)
+            if self.temperature > 0:            # seeded by the prompt: a run replays as it ran
+                torch.manual_seed(int(hashlib.sha256(text.encode()).hexdigest()[:8], 16))
+                options.update(do_sample=True, temperature=self.temperature, top_k=None,
+                               top_p=None)
             else:
                 options.update(do_sample=False, top_p=None, top_k=None)
             with torch.no_grad():

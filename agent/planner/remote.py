@@ -36,7 +36,7 @@ class OpenAIPlanner(Planner):
     def complete(self, text: str) -> str:
         schema = plan_schema(self.registry) if self.settings.constrained else None
         options = dict(model=self.model, max_tokens=self.settings.max_new_tokens,
-                       temperature=self.settings.temperature)
+                       temperature=self.temperature)
         if self.settings.openai_chat:
             if schema is not None:
                 options["response_format"] = {"type": "json_schema", "json_schema": {

@@ -69,7 +69,8 @@ def test_gr_question_is_verified_against_the_textbook_value(agent):
     assert isinstance(ans, Answer)
     assert ans.verified and ans.status == "verified" and ans.reason == ""
     assert ans.final.kind == "expr" and same(ans.final.value, "48*M**2/r**6")   # MTW (31.8)
-    assert [c.passed for c in ans.checks] == [True] and ans.checks[0].step == "s1"
+    assert [c.passed for c in ans.checks] == [True, True] and ans.checks[0].step == "s1"
+    assert ans.checks[1].name == "the plan answers the question asked"     # Kretschmann, yes
     assert "M^{2}" in ans.latex and "signature (-,+,+,+)" in ans.conventions
     assert ans.steps[0].tool == "curvature" and ans.steps[0].seconds >= 0
     assert "Verified." in ans.text and len(ans.trace_id) == 32

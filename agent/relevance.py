@@ -1,0 +1,568 @@
+"""Does the plan answer the question that was asked?
+
+The tools' checks verify a plan's mathematics; they cannot tell that the plan computes the
+Ricci scalar when the question asks for the Kretschmann scalar, stops at the horizon radius
+when it asks for the surface gravity, or names Schwarzschild when it asks about Kerr. This
+module reads the few things a question states plainly -- the curvature quantity, a tensor
+component written in index notation, a catalogue spacetime, a derived quantity (surface
+gravity, photon sphere, ISCO...) -- and checks that the plan computes *that*. It is
+deliberately conservative: it only speaks when the question is explicit, and what it asks of
+a plan is the least any correct plan for it does (the reference plans of the eval suites and
+every training plan pass). A plan it rejects is replanned, and is never shown as verified.
+
+>>> plan = {"steps": [{"id": "s1", "tool": "curvature",
+...          "args": {"metric": "kerr", "quantity": "ricci_scalar"}}], "final": "s1"}
+>>> [c.passed for c in check_relevance("Kretschmann scalar of Kerr?", plan)]
+[False]
+>>> check_relevance("Kretschmann scalar of Kerr?", plan)[0].detail
+'the question asks for the Kretschmann scalar; the plan computes ricci_scalar'
+>>> check_relevance("Ricci scalar of the Kerr metric", plan)[0].passed
+True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+from .verify import Check
+
+NAME = "the plan answers the question asked"
+
+# ---------------------------------------------------------------------- reading a plan
+
+
+@dataclass
+class PlanView:
+    steps: list[dict]
+    final: dict
+
+    @classmethod
+    def of(cls, plan: dict) -> PlanView:
+        steps = plan.get("steps", [])
+        final = next((s for s in steps if s.get("id") == plan.get("final")),
+                     steps[-1] if steps else {})
+        return cls(steps, final)
+
+    def tools(self) -> list[str]:
+        return [s.get("tool") for s in self.steps]
+
+    def curvature(self) -> list[dict]:
+        return [s.get("args", {}) for s in self.steps if s.get("tool") == "curvature"]
+
+    def quantities(self) -> set[str]:
+        return {a.get("quantity") for a in self.curvature()}
+
+    def variables(self) -> set[str]:
+        """The names the plan's steps solve for, differentiate by, expand in or take limits
+        of (the function of an ODE too)."""
+        out = set()
+        for s in self.steps:
+            args = s.get("args", {})
+            for key in ("variable", "function"):
+                if isinstance(args.get(key), str):
+                    out.add(args[key])
+            out |= {v for v in args.get("variables") or [] if isinstance(v, str)}
+        return out
+
+    def text(self, step: dict | None = None) -> str:
+        """The expressions and equations of a step (all steps by default), one string."""
+        parts = []
+        for s in [step] if step else self.steps:
+            args = s.get("args", {})
+            for key in ("expression", "equations", "equation", "point"):
+                value = args.get(key)
+                parts += value if isinstance(value, list) else [value] if value else []
+        return " ; ".join(str(p) for p in parts)
+
+
+# ---------------------------------------------------------------------- what a question asks
+@dataclass(frozen=True)
+class Ask:
+    """``what`` the question asks for when ``pattern`` matches it, ``unless`` it also
+    matches that; ``holds(plan)`` is whether a plan computes it; ``needs`` says how."""
+    what: str
+    pattern: str
+    holds: Callable[[PlanView], bool]
+    needs: str
+    unless: str = ""
+
+
+def _quantity(*names: str) -> Callable[[PlanView], bool]:
+    return lambda p: bool(p.quantities() & set(names))
+
+
+def _ends(*tools: str) -> Callable[[PlanView], bool]:
+    return lambda p: p.final.get("tool") in tools
+
+
+def _all(*tests: Callable[[PlanView], bool]) -> Callable[[PlanView], bool]:
+    return lambda p: all(t(p) for t in tests)
+
+
+def _uses(tool: str) -> Callable[[PlanView], bool]:
+    return lambda p: tool in p.tools()
+
+
+def _final_has(pattern: str) -> Callable[[PlanView], bool]:
+    return lambda p: re.search(pattern, p.text(p.final)) is not None
+
+
+def _any_has(pattern: str) -> Callable[[PlanView], bool]:
+    return lambda p: re.search(pattern, p.text()) is not None
+
+
+def _curvature_free(p: PlanView) -> bool:
+    return not p.curvature()
+
+
+_CLAIMS = (_quantity("conformally_flat"), _quantity("einstein_space"), _quantity("ricci_flat"))
+_YES_NO = (r"^\s*(is|are|does|do|can|could|would|will|has|check|verify|confirm|tell me if|decide"
+           r"|determine whether)\b|\b(whether|is it|is this|is the|is there|satisf|or not|\bif)\b")
+QUANTITIES = (
+    Ask("the Kretschmann scalar", r"kretschmann|riemann[- ]squared|r_\{?abcd\}? ?r\^\{?abcd"
+        r"|r_\{\\mu\\nu\\rho\\sigma\} ?r\^", _quantity("kretschmann"), "kretschmann"),
+    Ask("the Ricci-squared invariant", r"ricci[- ]squared|r_\{?ab\}? ?r\^\{?ab\b|square of the "
+        r"ricci|r_\{\\mu\\nu\} ?r\^\{\\mu\\nu\}", _quantity("ricci_squared"), "ricci_squared"),
+    Ask("the Weyl-squared invariant", r"weyl[- ]squared|c_\{?abcd\}? ?c\^|square of the weyl"
+        r"|weyl invariant", _quantity("weyl_squared"), "weyl_squared"),
+    Ask("the Ricci scalar", r"ricci scalar|scalar curvature|curvature scalar|(^|\b(compute|find|"
+        r"is|what's|give|get))\s*r\s*(for|of)\b|\br\s*=\s*\?",
+        _quantity("ricci_scalar"), "ricci_scalar"),
+    Ask("conformal flatness", r"conformally flat|weyl[- ]flat", _CLAIMS[0], "conformally_flat"),
+    Ask("whether it is an Einstein space", r"einstein (space|manifold)|an einstein metric",
+        _CLAIMS[1], "einstein_space"),
+    Ask("whether it is a vacuum solution", r"ricci[- ]flat|vacuum (solution|einstein|field "
+        r"equations|spacetime)|a vacuum\b|empty of matter|solution of r_\{?ab\}? ?= ?0",
+        _CLAIMS[2], "ricci_flat", unless=r"dominated|cosmological constant"),
+    Ask("the Christoffel symbols", r"christoffel|connection coefficients|levi-civita connection",
+        _quantity("christoffel"), "christoffel"),
+    Ask("the Einstein tensor", r"einstein tensor", _quantity("einstein", "stress_energy"),
+        "einstein"),
+    Ask("the Weyl tensor", r"weyl tensor", _quantity("weyl", "weyl_squared", "conformally_flat"),
+        "weyl", unless=r"vanishing weyl|weyl tensor vanish"),
+    Ask("the Riemann tensor", r"riemann (curvature )?tensor", _quantity("riemann"), "riemann"),
+)
+
+DERIVED = (
+    Ask("the Hawking temperature", r"hawking temperature|temperature t_?h?\b|t = κ/\(?2π|"
+        r"temperature of", _all(_uses("differentiate"), _final_has(r"pi")),
+        "a plan for it differentiates f and divides f'(r_+) by 4 pi", unless=r"surface temp"),
+    Ask("the surface gravity", r"surface gravity|\\kappa\b|κ",
+        _all(_ends("limit", "simplify"),
+             lambda p: "differentiate" in p.tools() or re.search(r"\$s\d+\[1\].*\$s\d+\[0\]"
+                                                                 r"|r_\+ - r_-", p.text()))
+        , "a plan for it differentiates f and evaluates f'/2 at the horizon (a limit)"),
+    Ask("the horizon area", r"\barea\b|entropy", _all(_uses("solve"), _final_has(r"pi")),
+        "a plan for it finds r_+ and integrates (or multiplies out) 4 pi r_+^2"),
+    Ask("the angular velocity of the horizon", r"angular velocity of the horizon|horizon "
+        r"angular velocity|ω_h|omega_h|rotation rate", _all(_uses("solve"),
+                                                             _ends("simplify", "limit")),
+        "a plan for it finds r_+ and then a/(r_+^2 + a^2)"),
+    Ask("the critical impact parameter", r"impact parameter|shadow|capture cross",
+        _all(_ends("limit", "simplify"), _final_has(r"sqrt")),
+        "a plan for it finds the photon sphere and evaluates r/sqrt(f) there",
+        unless=r"defl|bend|bent|lens|leens|lesn|\bray\b|starlight"),
+    Ask("the photon sphere", r"photon sphere|light ring|photon orbit|circular (null|light|photon)"
+        r"|light (can |travel|orbit)[^.?]*circ|null circular|circular orbit of light",
+        lambda p: _uses("solve")(p) and (_any_has(r"/\(?r\^2\)?|/r\*\*2|/\(r\^2")(p)
+                                          or bool(p.curvature())),
+        "a plan for it finds the extremum of f/r^2", unless=r"impact parameter|shadow"),
+    Ask("the marginally bound orbit", r"marginally bound|\be ?= ?1\b",
+        _any_has(r"= ?1\b"), "a plan for it solves V' = 0 together with V = 1"),
+    Ask("the innermost stable circular orbit", r"\bisco\b|innermost stable|marginally stable|"
+        r"last stable|smallest stable|inner edge",
+        lambda p: _uses("solve")(p) and (p.tools().count("differentiate") >= 2
+                                          or any(s.get("args", {}).get("order") == 2
+                                                 for s in p.steps)
+                                          or _any_has(r"r - 3\*")(p)),
+        "a plan for it asks for V' = 0 and V'' = 0 (or minimises L^2(r))",
+        unless=r"marginally bound|redshift|energy|angular momentum|efficiency|expan|series|"
+               r"taylor"),
+    Ask("a quantity of the ISCO orbit", r"(angular momentum|energy|efficiency|-u_t)[^?.]*"
+        r"(isco|innermost stable|last stable|inner edge)|(isco|innermost stable|last stable|"
+        r"inner edge)[^?.]*(angular momentum|energy|efficiency)",
+        _ends("limit", "simplify"), "a plan for it finds the ISCO and then evaluates the "
+        "quantity there",
+        unless=r"redshift|marginally bound|expan|series|taylor|small|order|first terms"),
+    Ask("the circular orbits at a given angular momentum", r"circular orbits?[^?.]*(angular "
+        r"momentum l\b|given l\b|l = \d)|(angular momentum l\b|l = \d)[^?.]*circular orbit|"
+        r"extrema of v_eff|extrema of the (schwarzschild )?(timelike )?effective potential",
+        lambda p: not any("L" in (s.get("args", {}).get("variables") or []) for s in p.steps),
+        "a plan for it solves V'(r) = 0 for r at the given L",
+        unless=r"isco|innermost|last stable|marginally|null"),
+    Ask("the perihelion advance", r"perihelion|periapsis|precession", _uses("series"),
+        "a plan for it expands the radial frequency of the orbit equation in M"),
+    Ask("the deflection of light", r"deflect|bending|lensing|bent", _uses("integrate"),
+        "a plan for it integrates the transverse gradient along the ray"),
+)
+
+# ---------------------------------------------------------------------- tensor components
+_GREEK = {"θ": "theta", "φ": "phi", "ϕ": "phi", "ρ": "rho", "χ": "chi", "η": "eta", "τ": "tau",
+          "ψ": "psi", "λ": "lambda", "ξ": "xi", "ζ": "zeta", "σ": "sigma", "ω": "omega"}
+_ABSTRACT = {"a", "b", "c", "d", "e", "f", "i", "j", "k", "l", "m", "n", "mu", "nu", "alpha",
+             "beta", "gamma", "sigma", "lambda", "kappa"}
+_COORD_NAMES = sorted({*_ABSTRACT, "alpha", "beta", "gamma", "kappa", "mu", "nu",
+                       *_GREEK.values(), "t", "r", "x", "y", "z", "u", "v", "T", "X", "w"},
+                      key=len, reverse=True)
+_SYMBOL = r"(?P<sym>Γ|\\Gamma|Gamma|R|G|T)"
+
+
+def _index(n: str) -> str:
+    """An index group: ``{...}`` or a run of letters (``\\theta`` included), named ``n``."""
+    return rf"(?:\{{(?P<{n}b>[^{{}}]*)\}}|(?P<{n}p>(?:\\?[A-Za-zθφϕρχητψ])+))"
+
+
+_COMPONENT = re.compile(_SYMBOL + r"(?:\^" + _index("up") + r")?_" + _index("lo"))
+_KIND = {("Γ", 1, 2): "christoffel", ("R", 1, 3): "riemann", ("R", 0, 2): "ricci",
+         ("G", 0, 2): "einstein", ("T", 0, 2): "stress_energy"}
+
+
+def _abstract(indices: list[str]) -> bool:
+    """``a, b`` or ``rho sigma mu nu``: the indices of the whole tensor, no component."""
+    names = set(indices)
+    return names <= _ABSTRACT or bool(names & {"mu", "nu", "sigma"}) and \
+        names <= _ABSTRACT | {"rho", "lambda", "tau"}
+
+
+def _indices(text: str) -> list[str] | None:
+    """``\\theta\\phi`` or ``θφ`` or ``tr`` as coordinate names; None if unreadable."""
+    text = text.replace("\\", "").replace(" ", "").replace(",", "")
+    for g, name in _GREEK.items():
+        text = text.replace(g, name)
+    out = []
+    while text:
+        for name in _COORD_NAMES:
+            if text.startswith(name):
+                out.append(name)
+                text = text[len(name):]
+                break
+        else:
+            if not text[0].isalpha():
+                return None
+            out.append(text[0])
+            text = text[1:]
+    return out
+
+
+def components(question: str) -> list[tuple[str, list[str]]]:
+    """The tensor components a question writes in index notation, as (quantity, indices).
+
+    >>> components("what's Γ^t_tr for Schwarzschild")
+    [('christoffel', ['t', 't', 'r'])]
+    >>> components(r"compute \\Gamma^r_{\\theta\\theta}, and R^t_{rtr}; also G_{tt}")
+    [('christoffel', ['r', 'theta', 'theta']), ('riemann', ['t', 'r', 't', 'r']), ('einstein', ['t', 't'])]
+    """
+    found = []
+    for m in _COMPONENT.finditer(question):
+        sym = {"\\Gamma": "Γ", "Gamma": "Γ"}.get(m.group("sym"), m.group("sym"))
+        up = m.group("upb") if m.group("upb") is not None else m.group("upp")
+        lo = m.group("lob") if m.group("lob") is not None else m.group("lop")
+        upper = _indices(up) if up else []
+        lower = _indices(lo) if lo else None
+        if upper is None or not lower or _abstract(upper + lower):
+            continue                      # R_ab, G_{\mu\nu}: the tensor, not a component
+        kind = _KIND.get((sym, len(upper), len(lower)))
+        if kind is None:
+            continue
+        found.append((kind, upper + lower))
+    return found
+
+
+def _same_component(kind: str, asked: list[str], planned: list[str]) -> bool:
+    if kind == "christoffel":             # symmetric in the lower pair
+        return asked[0] == planned[0] and sorted(asked[1:]) == sorted(planned[1:])
+    if kind == "riemann":                 # other orders differ in sign
+        return asked == planned
+    return sorted(asked) == sorted(planned)
+
+
+# ---------------------------------------------------------------------- spacetimes named
+# (pattern, catalogue names that answer it); a pattern earlier in the list takes its words
+# away from the later ones ("Schwarzschild-de Sitter" is not also "Schwarzschild").
+SPACETIMES = (
+    (r"kerr[- ]?newman", {"kerr_newman"}),
+    (r"schwarzschild[- ]+(?:anti[- ]+)?de[- ]?sitter|kottler|ads[- ]schwarzschild|\bsds\b",
+     {"schwarzschild_de_sitter"}),
+    (r"tangherlini|\bbtz\b|kasner|ellis|heisenberg|\bnil\b|torus|half[- ]plane|hyperbolic plane"
+     r"|bianchi|\b[2-5]d\b|\b[2-5]-dimensional|five-dimensional", set()),   # not in the catalogue
+    (r"reissner|nordstr|\brn\b", {"reissner_nordstrom"}),
+    (r"\bkerr\b", {"kerr"}),
+    (r"anti[- ]?de[- ]?sitter|\bads\d?\b", {"anti_de_sitter"}),
+    (r"de[- ]?sitter", {"de_sitter", "de_sitter_flat_slicing"}),
+    (r"eddington|finkelstein", {"eddington_finkelstein"}),
+    (r"painlev|gullstrand", {"painleve_gullstrand"}),
+    (r"kruskal", {"kruskal_szekeres"}),
+    (r"schwarzschild", {"schwarzschild", "schwarzschild_isotropic", "eddington_finkelstein",
+                        "painleve_gullstrand", "kruskal_szekeres"}),
+    (r"\bflrw\b|\bfrw\b|friedmann|robertson", {"flrw", "flrw_flat", "flrw_open", "flrw_closed"}),
+    (r"milne", {"milne"}), (r"rindler", {"rindler"}), (r"g(?:ö|oe|o)del", {"goedel"}),
+    (r"taub|\bnut\b", {"taub_nut"}), (r"bertotti|robinson", {"bertotti_robinson"}),
+    (r"vaidya", {"vaidya"}), (r"morris|wormhole", {"morris_thorne"}),
+    (r"pp[- ]wave|brinkmann|plane[- ]fronted", {"pp_wave"}),
+    (r"alcubierre|warp", {"alcubierre"}), (r"einstein(?:'s)? static", {"einstein_static"}),
+    (r"(?<!locally )minkowski(?! in disguise)", {"minkowski", "minkowski_spherical",
+                                                 "minkowski_cylindrical"}),
+    (r"sphere", {"sphere"}),
+)
+
+
+def spacetimes(question: str) -> list[set[str]]:
+    """The catalogue spacetimes a question names, each as the set of catalogue names that
+    answer it (an empty set: a spacetime the catalogue does not have)."""
+    text = _plain(question)
+    found = []
+    for pattern, names in SPACETIMES:
+        if re.search(pattern, text):
+            found.append(names)
+            text = re.sub(pattern, " ", text)
+    return found
+
+
+# the parameters each catalogue spacetime is written with (what a plan may bring in for it)
+PARAMETERS = {
+    "schwarzschild": {"M"}, "reissner_nordstrom": {"M", "Q"}, "kerr": {"M", "a"},
+    "kerr_newman": {"M", "a", "Q"}, "schwarzschild_de_sitter": {"M", "Lambda", "l"},
+    "de_sitter": {"l", "H", "Lambda"}, "de_sitter_flat_slicing": {"l", "H", "Lambda"},
+    "anti_de_sitter": {"l"}, "flrw": {"a", "k"}, "flrw_flat": {"a"}, "flrw_open": {"a"},
+    "flrw_closed": {"a"}, "einstein_static": {"R0"}, "taub_nut": {"M", "n"}, "goedel": {"a"},
+    "bertotti_robinson": {"Q"}, "vaidya": {"m"}, "morris_thorne": {"b", "Phi"},
+}
+# what every plan may use: coordinates, recipe variables, constants and functions
+_ALWAYS = {"r", "t", "theta", "phi", "x", "y", "z", "u", "v", "L", "E", "b", "pi", "oo", "I",
+           "M",                                            # the mass, named or not
+           "A", "m", "p", "w", "H",                        # recipes: orbits, FLRW
+           "sqrt", "sin", "cos", "tan", "exp", "log", "ln", "sinh", "cosh", "tanh", "asin",
+           "acos", "atan", "asinh", "acosh", "atanh", "abs", "Derivative", "diff", "LambertW",
+           "ds", "dt", "dr", "dOmega", "Omega", "d", "oo"}
+_WORDS = {"lambda": "Lambda", "Λ": "Lambda", "ℓ": "l", "μ": "mu", "ρ": "rho", "χ": "chi",
+          "θ": "theta", "φ": "phi", "η": "eta", "τ": "tau", "Ω": "Omega", "Φ": "Phi",
+          "α": "alpha", "β": "beta", "ω": "omega", "Δ": "Delta", "κ": "kappa", "ψ": "psi"}
+
+
+_IMPLIED = ((r"black hole|\bhole\b|\bstar\b|\bmass\b|\bbh\b", {"M"}),
+            (r"tangherlini|5d|five-dimensional|5-dimensional", {"mu", "chi", "psi"}),
+            (r"\bbtz\b", {"l", "M"}))
+
+
+_LATEX_NAMES = {"alpha", "beta", "gamma", "delta", "Delta", "epsilon", "zeta", "eta", "theta",
+                "kappa", "lambda", "Lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau",
+                "phi", "Phi", "chi", "psi", "omega", "Omega", "ell", "Gamma"}
+
+
+def _latex_names(text: str) -> str:
+    """Greek letters written in LaTeX as their names; other commands (\\frac) dropped."""
+    return re.sub(r"\\([A-Za-z]+)",
+                  lambda m: f" {m.group(1)} " if m.group(1) in _LATEX_NAMES else " ", text)
+
+
+def _question_symbols(question: str) -> set[str]:
+    """Every name a question writes: words, their letters when short (``2Mr`` has M and r),
+    Greek letters by name; a cosmological constant brings Lambda, a charge Q, a spin a."""
+    text = question
+    for g, name in _WORDS.items():
+        text = text.replace(g, f" {name} ")
+    text = _latex_names(text)
+    names = set()
+    for m in re.finditer(r"[A-Za-z][A-Za-z_0-9]*", text):
+        word = m.group()
+        names.add(word)
+        if word.isalpha() and len(word) <= 3:
+            names |= set(word)
+    low = text.lower()
+    for pattern, extra in _IMPLIED:
+        if re.search(pattern, low):
+            names |= extra
+    if "cosmological constant" in low:
+        names.add("Lambda")
+    if "charge" in low:
+        names.add("Q")
+    if "spin" in low or "rotating" in low:
+        names.add("a")
+    return names
+
+
+_COORDS = {"r", "t", "x", "y", "z", "u", "v", "theta", "phi", "rho", "chi", "tau", "eta"}
+
+
+def _assigned(question: str) -> set[str]:
+    """The names a question gives a value (``M = 1``, ``Q = M``, ``a = 0``), coordinates aside
+    (``r = 3M`` says where, not what)."""
+    text = question
+    for g, name in _WORDS.items():
+        text = text.replace(g, f" {name} ")
+    found = set()
+    for m in re.finditer(r"(?<![\w^_{\\])([A-Za-z][A-Za-z0-9]*)\s*=\s*(-?\d|[A-Z]\b|[a-z]\b)", text):
+        name = m.group(1)
+        if name not in _COORDS and name not in ("G", "c", "f", "ds", "E", "k_B", "hbar"):
+            found.add(name)
+    return found
+
+
+_DIFF = re.compile(r"(?<![A-Za-z\\])d\s*(\\?(?:theta|phi|rho|chi|tau|eta|psi|sigma|ell|Omega|"
+                   r"[θφϕρχτηψσΩℓ]|[A-Za-z])(?:_\d)?)(?=\s*(?:\^\s*\{?2|²|\s*d|\)|\]|\s*[+-]|$|\s*/))")
+
+
+def _differentials(text: str) -> set[str]:
+    """The coordinates whose differentials a line element has (dΩ stands for dθ, dφ)."""
+    found = set()
+    for m in _DIFF.finditer(text):
+        name = _WORDS.get(m.group(1), m.group(1)).lstrip("\\")
+        name = {"ell": "l", "ϕ": "phi"}.get(name, name)
+        found |= {"theta", "phi"} if name == "Omega" else {name}
+    return found - {"s"}                      # ds^2 = ... is the line element itself
+
+
+def _plan_symbols(view: PlanView, metrics: bool = True) -> set[str]:
+    """The names in the plan's expressions and (``metrics``) line elements (references to
+    steps left out)."""
+    parts = [view.text()] + ([a.get("metric", "") for a in view.curvature()] if metrics else [])
+    text = re.sub(r"\$s\d+(?:\[\d+\]|\.\w+)*", " ", " ; ".join(parts))
+    text = _latex_names(text)
+    for g, name in _WORDS.items():
+        text = text.replace(g, f" {name} ")
+    return {m.group() for m in re.finditer(r"[A-Za-z_][A-Za-z_0-9]*", text)
+            if not re.fullmatch(r"d[A-Za-z]+|e\d*", m.group())}
+
+
+_NUMBER = re.compile(r"(?<![\w.$\[])(\d+(?:\.\d+)?(?:e[+-]?\d+)?)")
+# numbers any plan may use: small recipe constants, and the unit factors the recipes bring
+# (seconds of arc per radian, days per Julian century, GM/c^2 of the Sun, its radius)
+_CONSTANTS = {0.0, 1.0, 2.0, 3.0, 4.0, 0.5, 206264.806, 36525.0, 1476.625, 1.476625, 6.957e8}
+
+
+def _stray_numbers(question: str, view: PlanView) -> list[str]:
+    """The plan's numbers that the question neither gives nor makes by one product or
+    quotient of two of its numbers (10 solar masses times 1.476625 km)."""
+    given = [float(x) for x in _NUMBER.findall(question.replace(",", " "))] + [2.0, 3.0]
+    known = set(given) | {a * b for a in given for b in given} | \
+        {a / b for a in given for b in given if b}
+    parts = [view.text()] + [str(s.get("args", {}).get(k, "")) for s in view.steps
+                             for k in ("lower", "upper")]
+    stray = []
+    for text in _NUMBER.findall(re.sub(r"\$s\d+(?:\[\d+\])*", " ", " ; ".join(parts))):
+        x = float(text)
+        if x in _CONSTANTS or any(abs(x - k) <= 1e-9 * max(1.0, abs(k)) for k in known):
+            continue
+        if text not in stray:
+            stray.append(text)
+    return stray
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch) or ch in "̈")
+    return text.replace("–", "-").replace("—", "-").lower()
+
+
+def _has_line_element(question: str) -> bool:
+    return bool(re.search(r"ds\s*(\^\s*2|²)|d[a-zθφρχητ]\^?2.*d[a-zθφρχητ]\^?2", question,
+                          re.IGNORECASE))
+
+
+# ---------------------------------------------------------------------- the check
+def check_relevance(question: str, plan: dict) -> list[Check]:
+    """One check that ``plan`` computes what ``question`` plainly asks for (none when the
+    question states nothing this module reads)."""
+    view, text = PlanView.of(plan), _plain(question)
+    if set(view.tools()) <= {"search_literature"}:
+        return []                           # passages quoted: nothing derived to check
+    problems: list[str] = []
+    read: list[str] = []
+    planned = ", ".join(sorted(q for q in view.quantities() if q)) or "no curvature"
+    asked_components = components(question)
+    for kind, idx in asked_components:
+        read.append(f"{kind} {','.join(idx)}")
+        ok = any(a.get("quantity") == kind and a.get("component")
+                 and _same_component(kind, idx, [c.strip() for c in
+                                                 str(a["component"]).split(",")])
+                 for a in view.curvature())
+        if not ok and view.curvature():
+            problems.append(f"the question asks for the component {kind} {','.join(idx)}; "
+                            f"the plan computes " + "; ".join(
+                                f"{a.get('quantity')} {a.get('component') or '(all)'}"
+                                for a in view.curvature()))
+    asked = [a for a in QUANTITIES if _asks(a, text)]
+    if asked_components:
+        asked = [a for a in asked if a.what not in ("the Christoffel symbols",
+                                                    "the Einstein tensor", "the Riemann tensor")]
+    if any(a.holds not in _CLAIMS for a in asked) or not re.search(_YES_NO, text):
+        asked = [a for a in asked if a.holds not in _CLAIMS]
+    for ask in asked:
+        read.append(ask.what)
+        if not ask.holds(view):
+            problems.append(f"the question asks for {ask.what}; the plan computes {planned}")
+    for ask in DERIVED:
+        if _asks(ask, text):
+            read.append(ask.what)
+            if _curvature_free(view) and not ask.holds(view):
+                problems.append(f"the question asks for {ask.what}: {ask.needs}")
+    named = spacetimes(question)
+    allowed = _ALWAYS | _question_symbols(question) | set().union(
+        *(PARAMETERS.get(n, set()) for names in named for n in names))
+    catalogue_names = {a.get("metric") for a in view.curvature()}
+    allowed |= set().union(*(PARAMETERS.get(n, set()) for n in catalogue_names))
+    leaked = sorted(_plan_symbols(view) - allowed - catalogue_names)
+    if leaked:
+        read.append("its symbols")
+        problems.append(f"the plan uses {', '.join(leaked)}, which the question does not "
+                        f"mention")
+    assigned = _assigned(question) - view.variables()     # a limit M -> 1 sets it too
+    expressions = _plan_symbols(view, metrics=False)
+    kept = sorted(assigned & expressions)
+    if kept:
+        read.append("its given values")
+        problems.append(f"the question gives {', '.join(kept)} a value; the plan keeps "
+                        f"{'it' if len(kept) == 1 else 'them'} as a symbol")
+    for a in view.curvature():
+        unset = sorted(assigned & PARAMETERS.get(a.get("metric"), set())
+                       - set(a.get("parameters") or {}))
+        if unset:
+            read.append("its given values")
+            problems.append(f"the question sets {', '.join(unset)}; the plan's {a['metric']} "
+                            f"does not (parameters)")
+    asked_d = _differentials(question) if _has_line_element(question) else set()
+    for a in view.curvature():
+        planned_d = _differentials(a.get("metric", ""))
+        if asked_d and planned_d and asked_d - planned_d:
+            read.append("the line element")
+            problems.append(f"the question's line element has d{', d'.join(sorted(asked_d))}; "
+                            f"the plan's has d{', d'.join(sorted(planned_d))}")
+    stray = _stray_numbers(question, view)
+    if stray:
+        read.append("its numbers")
+        problems.append(f"the plan uses {', '.join(stray)}, which the question does not give "
+                        f"(nor any product of its numbers)")
+    metrics = [a.get("metric", "") for a in view.curvature()]
+    catalogue = [m for m in metrics if "d" not in m or not re.search(r"d\w*\s*\^|d\w+\s*d", m)]
+    if named and catalogue:
+        allowed = set().union(*named)
+        read.append("the spacetime")
+        wrong = [m for m in catalogue if m not in allowed]
+        if wrong:
+            problems.append(f"the question is about {_named(question)}; the plan computes "
+                            f"with {', '.join(wrong)}")
+    return _verdict(read, problems)
+
+
+def _asks(ask: Ask, text: str) -> bool:
+    return bool(re.search(ask.pattern, text)) and not (ask.unless and re.search(ask.unless, text))
+
+
+def _verdict(read: list[str], problems: list[str]) -> list[Check]:
+    if not read:
+        return []
+    if problems:
+        return [Check(name=NAME, passed=False, detail="; ".join(problems))]
+    return [Check(name=NAME, passed=True, detail="it asks for " + ", ".join(read))]
+
+
+def _named(question: str) -> str:
+    text = _plain(question)
+    for pattern, _ in SPACETIMES:
+        m = re.search(pattern, text)
+        if m:
+            return m.group(0)
+    return "another spacetime"

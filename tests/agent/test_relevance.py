@@ -1,0 +1,114 @@
+"""The plan-question check: silent or satisfied on every correct plan we have (the eval
+suites' reference plans, the training generator's plans), and it catches the slips a small
+planner makes -- each of them computes something right, but not what was asked."""
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from agent.relevance import check_relevance, components, spacetimes
+from agent.training.data import draw
+from agent.training.intents import all_intents
+
+from .test_agent import plan, scripted
+
+SUITES = Path(__file__).resolve().parents[2] / "evals" / "suites"
+
+
+def verdict(question, p):
+    checks = check_relevance(question, p)
+    return None if not checks else checks[0].passed
+
+
+def test_every_reference_plan_of_the_eval_suites_passes():
+    spoke = 0
+    for suite in SUITES.glob("*.jsonl"):
+        for line in suite.read_text().splitlines():
+            task = json.loads(line)
+            if task.get("plan"):
+                result = verdict(task["question"], task["plan"])
+                assert result is not False, (task["id"], check_relevance(task["question"],
+                                                                         task["plan"]))
+                spoke += result is True
+    assert spoke >= 100                  # it reads most questions, not just a few
+
+
+def test_every_plan_the_training_generator_writes_passes():
+    examples = draw(all_intents(), seed=5, scale=0.3)
+    assert len(examples) > 1000
+    for e in examples:
+        assert verdict(e.question, e.plan) is not False, (e.question, e.plan)
+
+
+CURVATURE = "curvature"
+SLIPS = [
+    # (question, wrong plan, what the message says)
+    ("Kretschmann scalar of Kerr?",
+     plan((CURVATURE, {"metric": "kerr", "quantity": "ricci_scalar"})), "Kretschmann"),
+    ("Is the Kerr metric Ricci-flat?",
+     plan((CURVATURE, {"metric": "schwarzschild", "quantity": "ricci_flat"})), "kerr"),
+    ("what's Γ^t_tr for Schwarzschild",
+     plan((CURVATURE, {"metric": "schwarzschild", "quantity": "christoffel",
+                       "component": "r,t,t"})), "christoffel t,t,r"),
+    (r"Ricci scalar of the round 3-sphere ds^2 = a^2[d\chi^2 + \sin^2\chi (d\theta^2 + "
+     r"\sin^2\theta\, d\phi^2)]",
+     plan((CURVATURE, {"metric": "ds^2 = a^2 (dtheta^2 + sin^2 theta dphi^2)",
+                       "quantity": "ricci_scalar"})), "dchi"),
+    ("Surface gravity of the outer horizon of Reissner–Nordström",
+     plan(("solve", {"equations": ["1 - 2*M/r + Q^2/r^2 = 0"], "variables": ["r"]})),
+     "surface gravity"),
+    ("where are the horizons of a Kerr black hole (Boyer–Lindquist r)?",
+     plan(("solve", {"equations": ["r^2 - 2*M*r + a^2 + Q^2 = 0"], "variables": ["r"]})),
+     "uses Q"),
+    ("Where is the horizon of an extremal RN black hole, Q = M?",
+     plan(("solve", {"equations": ["1 - 2*M/r + Q^2/r^2 = 0"], "variables": ["r"]})),
+     "gives Q a value"),
+    ("Set a = 0 in Kerr–Newman and give the Einstein tensor component G_tt",
+     plan((CURVATURE, {"metric": "kerr_newman", "quantity": "einstein", "component": "t,t"})),
+     "sets a"),
+    ("photon sphere radius for a Reissner–Nordström black hole with M = 1 and Q = 0.6",
+     plan(("differentiate", {"expression": "(1 - 2*1/r + 0.8^2/r^2)/r^2", "variable": "r"}),
+          ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})), "0.8"),
+    ("Radius of the marginally bound circular orbit (E = 1) around a Schwarzschild black hole",
+     plan(("differentiate", {"expression": "(1 - 2*M/r)*(1 + L^2/r^2)", "variable": "r"}),
+          ("solve", {"equations": ["$s1 = 0"], "variables": ["L"]}),
+          ("differentiate", {"expression": "($s2[0])^2", "variable": "r"}),
+          ("solve", {"equations": ["$s3 = 0"], "variables": ["r"]})), "V = 1"),
+]
+
+
+@pytest.mark.parametrize("question, wrong, said", SLIPS, ids=[s[2] for s in SLIPS])
+def test_a_slip_is_caught_and_named(question, wrong, said):
+    (check,) = check_relevance(question, wrong)
+    assert not check.passed and said.lower() in check.detail.lower(), check.detail
+
+
+def test_components_and_spacetimes_are_read_from_the_question():
+    assert components(r"R^t_{rtr} and \Gamma^\phi_{\theta\phi}, not R_{ab}R^{ab}") == [
+        ("riemann", ["t", "r", "t", "r"]), ("christoffel", ["phi", "theta", "phi"])]
+    assert spacetimes("Schwarzschild–de Sitter, not Schwarzschild") == [
+        {"schwarzschild_de_sitter"}, {"schwarzschild", "schwarzschild_isotropic",
+                                      "eddington_finkelstein", "painleve_gullstrand",
+                                      "kruskal_szekeres"}]
+    assert spacetimes("the 5D Tangherlini black hole") == [set()]     # not in the catalogue
+
+
+def test_a_plan_for_another_question_is_replanned_and_never_shown_verified(tmp_path):
+    from agent import Agent
+    with Agent(checkpoints=str(tmp_path / "c.sqlite"), feedback=str(tmp_path / "f.sqlite"),
+               retrieve_k=0, tool_timeout=120) as agent:
+        question = "Kretschmann scalar of the Reissner-Nordstrom black hole"
+        scripted(agent, SLIPS[0][1], plan((CURVATURE, {"metric": "reissner_nordstrom",
+                                                      "quantity": "kretschmann"})))
+        answer = agent.ask(question)
+        # Carroll (5.?) / MTW: K = 48 M^2/r^6 - 96 M Q^2/r^7 + 56 Q^4/r^8 for RN
+        from tools.mathparse import parse_expr
+        import sympy as sp
+        expected = parse_expr("48*M^2/r^6 - 96*M*Q^2/r^7 + 56*Q^4/r^8")
+        assert answer.verified and sp.simplify(parse_expr(answer.final.value) - expected) == 0
+        assert "asks for the Kretschmann scalar" in answer.tried[0]["problems"][-1]
+        scripted(agent, SLIPS[0][1], SLIPS[0][1], SLIPS[0][1])     # never the right plan
+        again = agent.ask(question)
+        assert not again.verified and "asks for the Kretschmann scalar" in again.reason
