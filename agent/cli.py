@@ -13,6 +13,8 @@
     geodesic forget paper.pdf                         remove a document from it
     geodesic ask "Kretschmann scalar of Kerr"         plan, compute, verify an answer
     geodesic ask "now the same for Reissner-Nordstrom" --thread t1 --json
+    geodesic feedback rate TRACE -1 --correction "..."  rate an answer (+1 or -1)
+    geodesic feedback list | stats | export --out prefs.jsonl
     geodesic serve-llm                                serve the planner with vLLM
     geodesic eval --tasks gr --out runs/gr            run eval suites (see evals/cli.py)
 """
@@ -158,6 +160,37 @@ def _progress(event: dict) -> str:
     return str(node)
 
 
+def _feedback(args) -> int:
+    from .config import Settings
+    from .feedback import FeedbackStore
+    with FeedbackStore(Settings().feedback_path()) as store:
+        if args.action == "rate":
+            r = store.rate(args.trace_id, args.rating, correction=args.correction or "")
+            print(f"rating {r.id}: {r.rating:+d} for {r.trace_id} ({r.question[:60]})")
+        elif args.action == "list":
+            for r in store.ratings()[-args.last:]:
+                fix = f"  correction: {r.correction[:60]}" if r.correction else ""
+                print(f"{r.id:5d} {r.rating:+d} {r.created[:19]} {r.trace_id[:12]} "
+                      f"{r.question[:70]}{fix}")
+        else:
+            from .training.preferences import export
+            prefs = export(store)
+            if args.action == "stats":
+                print(json.dumps(prefs.counts, indent=1))
+            else:
+                from dataclasses import asdict
+                rows = [{"kind": "pair", **asdict(p)} for p in prefs.pairs]
+                rows += [{"kind": "unpaired", **asdict(u)} for u in prefs.unpaired]
+                text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+                if args.out:
+                    Path(args.out).write_text(text)
+                    print(f"{len(prefs.pairs)} pairs, {len(prefs.unpaired)} unpaired -> "
+                          f"{args.out}", file=sys.stderr)
+                else:
+                    sys.stdout.write(text)
+    return 0
+
+
 def _serve_llm(args) -> int:
     from .config import Settings
     from .serve import VLLMServer
@@ -270,6 +303,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="planner backend (default: the configuration's)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_ask)
+
+    p = sub.add_parser("feedback", help="rate answers; the ratings and the preference data")
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("rate", help="rate an answer by its trace id")
+    a.add_argument("trace_id")
+    a.add_argument("rating", type=int, choices=[1, -1], help="1 (good) or -1 (bad)")
+    a.add_argument("--correction", help="what the answer should have been: words or a plan")
+    a = actions.add_parser("list", help="the latest ratings")
+    a.add_argument("--last", type=int, default=20)
+    actions.add_parser("stats", help="how much preference data the ratings give")
+    a = actions.add_parser("export", help="the preference data as JSON lines")
+    a.add_argument("--out", help="a file (default: standard output)")
+    p.set_defaults(func=_feedback)
 
     p = sub.add_parser("serve-llm", help="serve the planner model with vLLM (OpenAI API)")
     p.add_argument("--port", type=int, help="port (default: the configuration's vllm_port)")

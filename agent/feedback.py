@@ -88,6 +88,16 @@ class Rating(BaseModel):
     created: str
 
 
+class Trace(BaseModel):
+    """A recorded answer as the store keeps it: the Answer as JSON and its planner's text."""
+    trace_id: str
+    thread_id: str
+    planner: str
+    planner_output: str
+    answer: dict[str, Any]
+    created: str
+
+
 class Conversation(BaseModel):
     """A thread as the store knows it: its first question, size and last activity."""
     thread_id: str
@@ -191,6 +201,27 @@ class FeedbackStore:
         return [Rating(id=r[0], trace_id=r[1], thread_id=r[2], question=r[3], rating=r[4],
                        correction=r[5], trace=json.loads(r[6]), planner=r[7], created=r[8])
                 for r in rows]
+
+    def last_rating_id(self) -> int:
+        """The id of the newest rating (0 when there is none): a mark to count new ones from."""
+        with self._lock:
+            return self._db.execute("SELECT COALESCE(MAX(id), 0) FROM ratings").fetchone()[0]
+
+    def count_ratings(self, after_id: int = 0) -> int:
+        """How many ratings are newer than the rating ``after_id``."""
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM ratings WHERE id > ?",
+                                    (after_id,)).fetchone()[0]
+
+    def traces(self) -> list[Trace]:
+        """Every recorded answer with its planner's raw output, oldest first (threads in the
+        order their turns were asked): what preference data is exported from."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT trace_id, thread_id, planner, planner_output, answer, created "
+                "FROM answers ORDER BY rowid").fetchall()
+        return [Trace(trace_id=t, thread_id=th, planner=p, planner_output=o,
+                      answer=json.loads(a), created=c) for t, th, p, o, a, c in rows]
 
     # ------------------------------------------------------------------ lifecycle
     def _one(self, sql: str, trace_id: str) -> tuple:

@@ -73,3 +73,11 @@ def render_tuned(question: str, *, history=(), problems=()) -> str:
     return template("tuned.j2").render(
         question=question.strip(), history=[h for h in history if h.get("plan")][-1:],
         problems=list(problems))
+
+
+def question_of(prompt: str) -> str:
+    """The question of a prompt made by :func:`render_tuned` (the last user turn, without the
+    note on a failed plan); a prompt of another form is returned as it is."""
+    turns = prompt.split("<start_of_turn>user\n")
+    last = turns[-1].split("<end_of_turn>")[0] if len(turns) > 1 else prompt
+    return last.split("\n(A plan for this failed:")[0].strip()
