@@ -65,6 +65,27 @@ def family_splits(intent: Intent) -> dict[str, str]:
     return split
 
 
+# Generic sentence shapes for an intent's ``asks`` (``Intent.asks``): "what" frames take a noun
+# phrase, "whether" frames a yes/no clause. Their questions are training data only; the
+# held-out test families stay the intents' own templates.
+FRAMES = {
+    "what": ("{Ask}", "{Ask}?", "What is {ask}?", "what's {ask}", "Compute {ask}.",
+             "Calculate {ask}, please.", "Find {ask}.", "Can you work out {ask}?",
+             "Could you give me {ask}?", "I need {ask}.", "I'd like to know {ask}.",
+             "Please determine {ask}.", "Derive {ask}.", "Help me find {ask}", "Tell me {ask}",
+             "Give {ask}.", "Evaluate {ask}.", "We need {ask} for a paper.", "Quick one: {ask}?",
+             "{Ask} -- show the steps.", "Get me {ask}", "Obtain {ask}.", "Work out {ask}.",
+             "Do you know {ask}? Compute it.", "Determine {ask} in geometric units.",
+             "My homework asks for {ask}.", "Show me how to get {ask}."),
+    "whether": ("Check {ask}.", "Tell me {ask}.", "Can you determine {ask}?",
+                "I want to know {ask}", "Decide {ask}.", "Find out {ask}.", "Verify {ask}.",
+                "Please check {ask}", "Could you test {ask}?", "Work out {ask}.",
+                "Determine {ask}, please", "Is there a way to tell {ask}? Check it.",
+                "Let me know {ask}."),
+}
+FRAMES_PER_ASK = 8                 # frame families drawn for each ask (at scale 1)
+
+
 _CHATTER_BEFORE = ["hey, ", "quick question: ", "Hi! ", "I'm stuck on this: ", "ok so ",
                    "Can you help? ", "For my GR course: ", "question - ", "hello. "]
 _CHATTER_AFTER = [" thanks!", " Thanks in advance.", " (show the steps)", " pls", " cheers",
@@ -74,7 +95,7 @@ _CHATTER_AFTER = [" thanks!", " Thanks in advance.", " (show the steps)", " pls"
 def _typo(text: str, rng: random.Random) -> str:
     """One slip of the keyboard in a plain word (never inside formulas): a doubled, dropped
     or swapped letter."""
-    words = [m for m in re.finditer(r"\b[a-z]{5,}\b", text)]
+    words = [m for m in re.finditer(r"(?<!\\)\b[a-z]{5,}\b", text)]     # not \right
     if not words:
         return text
     m = rng.choice(words)
@@ -129,7 +150,34 @@ def draw(intents: list[Intent], seed: int = 0, scale: float = 1.0) -> list[Examp
                     split=splits[family], question=question, plan=_fill(d.plan, question),
                     previous=previous, tags=list(intent.tags)))
                 got += 1
+        for family, template in framed(intent, seed, scale):
+            rng = random.Random(_stable(f"{seed}:{family}"))
+            for attempt in range(3):
+                d = intent.sample(rng)
+                question = noisy(template.format(**d.slots), rng).strip()
+                if question not in seen and _normal(question) not in held_out:
+                    break
+            else:
+                continue
+            seen.add(question)
+            examples.append(Example(
+                id=f"{family}/{attempt}", intent=intent.name, family=family, split="train",
+                question=question, plan=_fill(d.plan, question), tags=list(intent.tags)))
     return examples
+
+
+def framed(intent: Intent, seed: int = 0, scale: float = 1.0) -> list[tuple[str, str]]:
+    """(family, template) pairs of the intent's asks put into frames: ``FRAMES_PER_ASK *
+    scale`` frames per ask, chosen at random (seeded), each its own training family."""
+    frames = FRAMES[intent.ask_kind]
+    out = []
+    for i, ask in enumerate(intent.asks):
+        rng = random.Random(_stable(f"{seed}:{intent.name}:ask{i}"))
+        n = min(len(frames), max(1, round(FRAMES_PER_ASK * scale)))
+        for j in sorted(rng.sample(range(len(frames)), n)):
+            text = frames[j].replace("{Ask}", ask[:1].upper() + ask[1:]).replace("{ask}", ask)
+            out.append((f"{intent.name}#a{i}f{j}", text))
+    return out
 
 
 def _normal(text: str) -> str:

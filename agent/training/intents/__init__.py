@@ -6,6 +6,10 @@ answers it. Each template is a *family*: the data split keeps whole families out
 so the test measures how the planner copes with phrasings it has never seen.
 
 Templates are ``str.format`` strings over the slots; a template may use any subset of them.
+``asks`` are what the question asks for as a phrase over the same slots ("the surface
+gravity of {name}{given}"; for yes/no intents a clause, "whether {metric} is {quantity}"):
+the data generator puts them into generic frames ("Could you work out {ask}?"), so training
+sees many more sentence shapes than the templates alone give (see ``data.FRAMES``).
 Plans are written with ``plan(step(...), ...)``: steps are numbered s1, s2, ... and the last
 one is the answer unless ``final`` says otherwise.
 """
@@ -31,6 +35,8 @@ class Intent:
     sample: Callable[[random.Random], Draw]
     per_template: int = 6                          # questions drawn per template
     tags: tuple[str, ...] = field(default=())
+    asks: tuple[str, ...] = field(default=())       # phrases for the generic frames
+    ask_kind: str = "what"                         # "what" (a noun phrase) or "whether"
 
     def families(self) -> list[str]:
         return [f"{self.name}#{i}" for i in range(len(self.templates))]

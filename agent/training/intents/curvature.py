@@ -313,7 +313,9 @@ INTENTS = [
         "For {metric}, what does the {quantity} come out to?",
         "Work out the {quantity} of {metric}, please.",
         "what's {quantity} for {metric}",
-    ), _scalar, per_template=14),
+    ), _scalar, per_template=14, asks=(
+        "the {quantity} of {metric}", "the {quantity} for {metric}",
+        "{metric}'s {quantity}", "the {quantity} in {metric}")),
     Intent("gr.curvature.tensor", (
         "{quantity} of {metric}",
         "Compute the {quantity} of {metric}.",
@@ -322,7 +324,9 @@ INTENTS = [
         "{metric}: find the {quantity}",
         "list the {quantity} for {metric}",
         "Derive the {quantity} of {metric}.",
-    ), _tensor, per_template=10),
+    ), _tensor, per_template=10, asks=(
+        "the {quantity} of {metric}", "all nonzero components of the {quantity} for {metric}",
+        "the {quantity} in {metric}")),
     Intent("gr.curvature.claim", (
         "Is {metric} {quantity}?",
         "{metric}: is it {quantity}?",
@@ -332,7 +336,9 @@ INTENTS = [
         "Tell me if {metric} is {quantity}.",
         "Can you confirm that {metric} is {quantity}?",
         "Would you say {metric} is {quantity}?",
-    ), lambda rng: _rename(_claim(rng), "claim", "quantity"), per_template=12),
+    ), lambda rng: _rename(_claim(rng), "claim", "quantity"), per_template=12, asks=(
+        "whether {metric} is {quantity}", "if {metric} is {quantity}",
+        "whether or not {metric} is {quantity}"), ask_kind="whether"),
     Intent("gr.curvature.component", (
         "{component} for {metric}",
         "what's {component} in {metric}",
@@ -343,7 +349,9 @@ INTENTS = [
         "Give me the {what} {component} of {metric}",
         "{component} of {metric}?",
         "Evaluate {component} in {metric}.",
-    ), _component, per_template=14),
+    ), _component, per_template=14, asks=(
+        "{component} of {metric}", "the {what} {component} for {metric}",
+        "{component} in {metric}")),
     Intent("gr.curvature.parameter", (
         "{quantity} of {metric} with {setting}",
         "Set {setting} in {metric} and give the {quantity}",
@@ -351,7 +359,9 @@ INTENTS = [
         "{metric} at {setting}: {quantity}?",
         "Take {metric} with {spoken}. Compute the {quantity}.",
         "Is the {quantity} of {metric} simpler for {setting}? Compute it.",
-    ), _parameter, per_template=8),
+    ), _parameter, per_template=8, asks=(
+        "the {quantity} of {metric} with {setting}", "the {quantity} of {metric} when {spoken}",
+        "the {quantity} of {metric} for {setting}")),
     Intent("gr.curvature.element", (
         "{quantity} of {element}",
         "What is the {quantity} for {element}?",
@@ -363,7 +373,9 @@ INTENTS = [
         "metric: {element} -- {quantity} please",
         "Take {element} and work out the {quantity}.",
     ), lambda rng: _element(rng, {k: SCALARS[k] for k in ("ricci_scalar", "kretschmann",
-                                                          "ricci_squared")}), per_template=14),
+                                                          "ricci_squared")}), per_template=14,
+        asks=("the {quantity} of {element}", "the {quantity} of the metric {element}",
+              "the {quantity} for the line element {element}")),
     Intent("gr.curvature.element_claim", (
         "Is {element} {quantity}?",
         "Is the metric {element} {quantity}?",
@@ -372,7 +384,9 @@ INTENTS = [
         "Show whether the line element {element} is {quantity}",
         "Consider {element}. Is it {quantity}?",
         "tell me if {element} is {quantity}",
-    ), lambda rng: _element(rng, CLAIMS), per_template=12),
+    ), lambda rng: _element(rng, CLAIMS), per_template=12, asks=(
+        "whether {element} is {quantity}", "if the metric {element} is {quantity}",
+        "whether the line element {element} is {quantity}"), ask_kind="whether"),
     Intent("gr.curvature.element_component", (
         "{component} for {element}",
         "Compute {component} of the metric {element}",
@@ -381,7 +395,9 @@ INTENTS = [
         "{element}: {component} = ?",
         "What's the {what} {component} of {element}",
         "Evaluate {component} in the geometry {element}.",
-    ), _element_component, per_template=10),
+    ), _element_component, per_template=10, asks=(
+        "{component} for {element}", "the {what} {component} of the metric {element}",
+        "{component} of the line element {element}")),
     Intent("gr.curvature.followup_metric", (
         "now the same for {metric}",
         "And for {metric}?",

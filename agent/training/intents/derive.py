@@ -143,7 +143,12 @@ HORIZON = Intent("derive.horizon", (
     "Given ds^2 = -f dt^2 + dr^2/f + r^2 dΩ^2 with f = {f}{given}, what is the horizon radius?",
     "What radius marks the horizon for {name} (f = {f}){given}?",
     "Locate the horizon: largest relevant zero of $f = {ftex}${given}.",
-), _horizon, tags=("gr",))
+), _horizon, tags=("gr",), asks=(
+    "the horizon radius of {name}{given}, f(r) = {f}",
+    "the radius where $f(r) = {ftex}$ vanishes (the outer horizon){given}",
+    "r_+ for {name}{given}",
+    "the event horizon of {name} with metric function {f}{given}",
+))
 
 
 # ------------------------------------------------------------------ all horizons (two roots)
@@ -163,7 +168,11 @@ HORIZONS = Intent("derive.horizons", (
     "How many horizons does {name} have, and where are they{given}?",
     "horizons of {name}{given} ({fn} = {f})",
     "Solve {f} = 0 for the horizon radii{given}.",
-), _horizons, tags=("gr",))
+), _horizons, tags=("gr",), asks=(
+    "the inner and outer horizons of {name}{given}",
+    "every positive root of {fn}(r) = {f}{given}",
+    "r_- and r_+ of {name} ({fn} = {f}){given}",
+))
 
 
 # ------------------------------------------------------------------ extremality
@@ -188,7 +197,11 @@ EXTREMAL = Intent("derive.extremal", (
     "Solve {fn} = 0 and {fn}'(r) = 0 simultaneously for r and {var}, {fn} = {f}.",
     "When is {name} extremal - give {var} in terms of M.",
     "degenerate horizon of {name}: what {what}?",
-), _extremal, tags=("gr",))
+), _extremal, tags=("gr",), asks=(
+    "the {what} at which {name} becomes extremal ({fn} = {f})",
+    "the value of {var} where {fn} = {f} and its r-derivative vanish together",
+    "the extremal limit of {name} in terms of M ({fn} = {f})",
+))
 
 
 # ------------------------------------------------------------------ photon sphere
@@ -217,7 +230,12 @@ PHOTON = Intent("derive.photon_sphere", (
     "Compute r_ph for $f(r) = {ftex}${given} (geometric units).",
     "Light ring of {name}{given} - at what r?",
     "For ds^2 = -f dt^2 + dr^2/f + r^2 dΩ^2, f = {f}, locate the photon sphere{given}.",
-), _photon, tags=("gr",))
+), _photon, tags=("gr",), asks=(
+    "the photon sphere radius of {name}{given}, f(r) = {f}",
+    "the radius of the circular light orbit around {name}{given}",
+    "the light ring of $f(r) = {ftex}${given}",
+    "the unstable circular photon orbit of {name}{given}",
+))
 
 
 def _impact(rng):
@@ -238,7 +256,11 @@ IMPACT = Intent("derive.critical_impact", (
     "capture cross-section radius for light, {name}, f(r) = {f}{given}",
     "Using b = r/sqrt(f(r)) on the circular null orbit, find the critical impact parameter{given}; f = {f}.",
     "How big does the black hole shadow look, in terms of b_c, for {name}{given}?",
-), _impact, tags=("gr",))
+), _impact, tags=("gr",), asks=(
+    "the critical impact parameter of {name}{given}",
+    "the shadow radius b_c of {name}, f = {f}{given}",
+    "the impact parameter below which {name} captures light{given}",
+))
 
 
 # ------------------------------------------------------------------ ISCO radius
@@ -278,7 +300,12 @@ ISCO = Intent("derive.isco", (
     "Compute the marginally stable orbit radius of a non-spinning black hole{given}.",
     "For massive particles around Schwarzschild{given}, minimize L^2(r) of circular orbits to get the ISCO.",
     "smallest stable circular orbit, Schwarzschild{given}",
-), _isco, tags=("gr",))
+), _isco, tags=("gr",), asks=(
+    "the ISCO radius of a Schwarzschild black hole{given}",
+    "the innermost stable circular orbit of Schwarzschild{given}",
+    "the last stable circular orbit around a non-spinning black hole{given}",
+    "the inner edge of a thin disk around a Schwarzschild hole{given}",
+))
 
 
 # ------------------------------------------------------------------ ISCO L, E, efficiency; marginally bound
@@ -318,7 +345,11 @@ ORBIT_Q = Intent("derive.orbit_quantity", (
     "Thin-disk question: {q} at the inner edge (ISCO) of Schwarzschild{given}?",
     "Using circular-orbit conditions V' = 0 and V'' = 0 in Schwarzschild{given}, get the {q}.",
     "Geodesic circular orbits around Schwarzschild{given}: {q} at r_ISCO?",
-), _orbit_q, tags=("gr",))
+), _orbit_q, tags=("gr",), asks=(
+    "the {q} at the Schwarzschild ISCO{given}",
+    "the {q} of a particle on the innermost stable circular orbit of Schwarzschild{given}",
+    "the {q} at the inner edge (ISCO) of a disk around Schwarzschild{given}",
+))
 
 
 # ------------------------------------------------------------------ marginally bound orbit
@@ -340,7 +371,11 @@ BOUND = Intent("derive.marginally_bound", (
     "A particle dropped from infinity with zero velocity can just barely stay on a circular orbit at what radius{given}? (Schwarzschild)",
     "Solve V'(r) = 0 together with V = 1 for the Schwarzschild effective potential{given}.",
     "Innermost bound circular orbit of a non-rotating hole{given}?",
-), _bound, tags=("gr",))
+), _bound, tags=("gr",), asks=(
+    "the marginally bound circular orbit of Schwarzschild{given}",
+    "the radius of the E = 1 circular orbit around a Schwarzschild black hole{given}",
+    "r_mb for a Schwarzschild hole{given}",
+))
 
 
 # ------------------------------------------------------------------ circular orbits at fixed L
@@ -364,7 +399,11 @@ CIRCULAR = Intent("derive.circular_orbits", (
     "Where does dV_eff/dr vanish for a massive particle orbiting a Schwarzschild hole{given}?",
     "Massive geodesics in Schwarzschild{given}: at what r can the particle stay on a circle?",
     "Locate the minimum and maximum of the timelike effective potential of Schwarzschild{given}.",
-), _circular, tags=("gr",))
+), _circular, tags=("gr",), asks=(
+    "the circular orbit radii of a massive particle with angular momentum L in Schwarzschild{given}",
+    "the extrema of the Schwarzschild effective potential V = (1 - 2M/r)(1 + L^2/r^2)/2{given}",
+    "where timelike circular orbits sit around Schwarzschild{given}",
+))
 
 
 # ------------------------------------------------------------------ surface gravity / temperature
@@ -394,7 +433,11 @@ KAPPA = Intent("derive.surface_gravity", (
     "In units G = c = ħ = k_B = 1, what is the {q} associated with the {where} of {name}{given}?",
     "Take ds^2 = -f dt^2 + dr^2/f + r^2 dΩ^2 with f = {f}{given}. Give the {q} at its {where}.",
     "Derive the {q} for {name}{given} from f'(r) at the {where}.",
-), _kappa, tags=("gr",))
+), _kappa, tags=("gr",), asks=(
+    "the {q} of the {where} of {name}{given}",
+    "the {q} at the {where} for f(r) = {f}{given}",
+    "the {q} of {name} ($f = {ftex}$){given}",
+))
 
 
 # ------------------------------------------------------------------ horizon area / entropy
@@ -425,7 +468,11 @@ AREA = Intent("derive.horizon_area", (
     "In geometric units, the {q} of {name}{given}?",
     "How large is the {q} for {name}{given}? Use ${fn} = {ftex}$.",
     "Give the {q} of {name}{given}, using the outer root r_+.",
-), _area, tags=("gr",))
+), _area, tags=("gr",), asks=(
+    "the {q} of {name}{given}",
+    "the {q} of {name} with {fn}(r) = {f}{given}",
+    "the {q} at r_+ for {name}{given}",
+))
 
 
 # ------------------------------------------------------------------ Kerr extras
@@ -465,7 +512,11 @@ KERR_X = Intent("derive.kerr", (
     "Find the {q} of a spinning black hole - {name}{given}.",
     "I need the {q} for {name}{given} (geometric units).",
     "Rotating black holes: {q} of {name}{given}?",
-), _kerr, tags=("gr",))
+), _kerr, tags=("gr",), asks=(
+    "the {q} of {name}{given}",
+    "the {q} for {name} (Δ = {f}){given}",
+    "the {q} of a spinning hole, {name}{given}",
+))
 
 
 # ------------------------------------------------------------------ gravitational redshift
@@ -508,7 +559,11 @@ REDSHIFT = Intent("derive.redshift", (
     "Photons emitted {src} climb out to infinity - {q}?",
     "What {q} does a distant observer measure for emission {src}?",
     "Clocks {src} ({name}): {q}?",
-), _redshift, tags=("gr",))
+), _redshift, tags=("gr",), asks=(
+    "the {q} for light emitted {src} ({name})",
+    "the {q} of a static source {src}",
+    "the {q} {src}",
+))
 
 
 # ------------------------------------------------------------------ proper radial distance
@@ -521,16 +576,16 @@ def _distance(rng):
     else:
         lower = num(r1 * M)
     rh = M + (M * M - c.vals.get("Q", 0) ** 2) ** 0.5      # outer horizon
-    if lower is None and abs(rh - round(rh, 6)) > 1e-9:     # irrational: start at 3M
+    if lower is None and abs(rh - round(rh, 6)) > 1e-9:     # irrational: no closed form
         lower = num(3 * M)
         r2 = max(r2, 4)
-    if lower is None:
-        lower, frm = num(rh), "the horizon"
-    else:
-        frm = f"r = {lower}"
-    return Draw(c.slots(frm=frm, to=num(r2 * M)), plan(
-        step("integrate", expression=f"1/sqrt({c.f})", variable="r", lower=lower,
-             upper=num(r2 * M))))
+    integral = dict(expression=f"1/sqrt({c.f})", variable="r", upper=num(r2 * M))
+    if lower is not None:
+        return Draw(c.slots(frm=f"r = {lower}", to=num(r2 * M)), plan(
+            step("integrate", lower=lower, **integral)))
+    return Draw(c.slots(frm="the horizon", to=num(r2 * M)), plan(   # the horizon by the tools
+        step("solve", assumptions={"r": POS}, equations=[f"{c.f} = 0"], variables=["r"]),
+        step("integrate", lower=f"$s1[{c.st.outer}]", **integral)))
 
 
 DISTANCE = Intent("derive.proper_distance", (
@@ -541,7 +596,11 @@ DISTANCE = Intent("derive.proper_distance", (
     "proper distance {frm} -> r = {to}, {name}{given}",
     "Compute $\\int dr/\\sqrt{{f}}$ for $f = {ftex}$ between {frm} and r = {to}{given}.",
     "Spatial proper distance along a radial line from {frm} out to r = {to}, {name}{given}.",
-), _distance, tags=("gr",))
+), _distance, tags=("gr",), asks=(
+    "the proper radial distance from {frm} to r = {to} for {name}{given}",
+    "the ruler distance between {frm} and r = {to} outside {name}{given} (f = {f})",
+    "the proper length of the radial segment from {frm} to r = {to}, {name}{given}",
+))
 
 
 # ------------------------------------------------------------------ infall proper time
@@ -581,7 +640,11 @@ INFALL = Intent("derive.infall_time", (
     "Integrate dτ along a radial timelike geodesic {trip}, Schwarzschild{given}.",
     "What is the wristwatch time {trip} for a Schwarzschild black hole{given}?",
     "proper time {trip}, Schwarzschild{given}",
-), _infall, tags=("gr",))
+), _infall, tags=("gr",), asks=(
+    "the proper time {trip} in Schwarzschild{given}",
+    "the wristwatch time of a radial plunge {trip}, Schwarzschild{given}",
+    "how much proper time passes {trip} (Schwarzschild{given})",
+))
 
 
 # ------------------------------------------------------------------ light bending
@@ -613,7 +676,11 @@ BENDING = Intent("derive.light_bending", (
     "Leading-order GR bending angle for a photon passing {body}{unit}.",
     "Compute the total deflection of starlight by {body}{unit}, using alpha = 2 ∫ ∂_b Φ dz.",
     "What angle does gravitational lensing by {body} deflect light through{unit}?",
-), _bending, tags=("gr",))
+), _bending, tags=("gr",), asks=(
+    "the deflection of light by {body}{unit}",
+    "the bending angle of a light ray passing {body}{unit}",
+    "the gravitational lensing angle of {body}{unit}",
+))
 
 
 # ------------------------------------------------------------------ perihelion advance
@@ -647,7 +714,11 @@ PERIHELION = Intent("derive.perihelion", (
     "How fast does the perihelion of {body} advance due to general relativity{unit}?",
     "From the frequency of radial oscillations about the circular orbit, compute the perihelion shift of {body}{unit}.",
     "Anomalous perihelion advance for {body}{unit} - derive it from the 3Mu^2 term.",
-), _perihelion, tags=("gr",))
+), _perihelion, tags=("gr",), asks=(
+    "the perihelion advance of {body}{unit}",
+    "the GR precession of the perihelion of {body}{unit}",
+    "the relativistic periapsis shift of {body}{unit}",
+))
 
 
 # ------------------------------------------------------------------ series expansions
@@ -677,7 +748,11 @@ SERIES = Intent("derive.series", (
     "Weak-field / small-parameter limit: series of {what} in {var}, order {n}.",
     "Series-expand {what} around {var} = 0 to O({var}^{n}).",
     "What does {what} look like to order {var}^{n}?",
-), _series, tags=("gr",))
+), _series, tags=("gr",), asks=(
+    "the expansion of {what} in {var} up to order {n}",
+    "the Taylor series of {what} around {var} = 0 to O({var}^{n})",
+    "the small-{var} series of {what}, through {var}^{n}",
+))
 
 
 # ------------------------------------------------------------------ invariant at a point
@@ -707,7 +782,11 @@ INVARIANT = Intent("derive.invariant_at", (
     "Compute {inv} for {name} and then plug in {where}.",
     "Tidal curvature check: {inv} at {where}, {name}.",
     "At {where}, what value does the {inv} of {name} take?",
-), _invariant, tags=("gr",))
+), _invariant, tags=("gr",), asks=(
+    "the {inv} of {name} at {where}",
+    "the value of the {inv} of {name} at {where}",
+    "{inv} at {where} for {name}",
+))
 
 
 # ------------------------------------------------------------------ FLRW power law
@@ -733,7 +812,11 @@ FLRW = Intent("derive.flrw_power_law", (
     "scale factor exponent, flat universe, {fluid}",
     "How does a(t) grow for {fluid} in a spatially flat FRW model? Give the power p.",
     "Use the Einstein tensor of $ds^2 = -dt^2 + t^{{2p}}\\,d\\vec x^2$ to find p for {fluid}.",
-), _flrw, tags=("gr",))
+), _flrw, tags=("gr",), asks=(
+    "the power p of a(t) = t^p for a flat universe of {fluid}",
+    "the expansion exponent of a flat FLRW universe dominated by {fluid}",
+    "how fast a(t) grows for {fluid} in flat FRW",
+))
 
 
 # ------------------------------------------------------------------ de Sitter H from Lambda
@@ -757,7 +840,11 @@ DESITTER = Intent("derive.desitter_hubble", (
     "What is the expansion rate H of an empty universe driven only by Λ{given}?",
     "Compute G_tt for $ds^2 = -dt^2 + e^{{2Ht}}(dx^2+dy^2+dz^2)$ and solve G_tt = Λ for H{given}.",
     "de Sitter: H as a function of Lambda{given}?",
-), _desitter, tags=("gr",))
+), _desitter, tags=("gr",), asks=(
+    "the Hubble rate H of de Sitter space in terms of Λ{given}",
+    "H for a(t) = e^(Ht) from the Einstein equation G_tt = Λ{given}",
+    "the expansion rate of a Λ-dominated empty universe{given}",
+))
 
 
 INTENTS: list[Intent] = [HORIZON, HORIZONS, EXTREMAL, PHOTON, IMPACT, ISCO, ORBIT_Q, BOUND,

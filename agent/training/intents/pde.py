@@ -643,15 +643,51 @@ LIBRARY_TEMPLATES = (
 
 
 INTENTS: list[Intent] = [
-    Intent("pde.heat", HEAT_TEMPLATES, sample_heat),
-    Intent("pde.heat_extra", HEAT_EXTRA_TEMPLATES, sample_heat_extra),
-    Intent("pde.wave", WAVE_TEMPLATES, sample_wave),
-    Intent("pde.advection", ADVECTION_TEMPLATES, sample_advection),
-    Intent("pde.nonlinear", NONLINEAR_TEMPLATES, sample_nonlinear),
-    Intent("pde.laplace", LAPLACE_TEMPLATES, sample_laplace),
-    Intent("pde.bvp", BVP_TEMPLATES, sample_bvp),
-    Intent("pde.ode_numeric", ODE_NUMERIC_TEMPLATES, sample_ode_numeric),
-    Intent("pde.pinn", PINN_TEMPLATES, sample_pinn),
-    Intent("pde.dsolve", DSOLVE_TEMPLATES, sample_dsolve),
-    Intent("pde.library", LIBRARY_TEMPLATES, sample_library),
+    Intent("pde.heat", HEAT_TEMPLATES, sample_heat, asks=(
+        'the solution u(x,t) of {eq} on 0<x<{L}, 0<t<{T} with {bc} and u(x,0) = {u0}',
+        'the temperature in a rod of length {L} obeying {eq}, {bc}, initial profile {u0}, up to t = {T}',
+        'u(x,t) for {eq} (x in [0,{L}], t in [0,{T}]), {bc}, u(x,0) = {u0}',
+    )),
+    Intent("pde.heat_extra", HEAT_EXTRA_TEMPLATES, sample_heat_extra, asks=(
+        'the solution of {eq} on 0<x<1, 0<t<{T} with {bc} and u(x,0) = {u0}',
+        'u(x,t) for {eq} ({what}) on the unit interval, {bc}, u(x,0) = {u0}, until t = {T}',
+    )),
+    Intent("pde.wave", WAVE_TEMPLATES, sample_wave, asks=(
+        'the motion of a {damped}string on [0,{L}] with fixed ends under {eq}, u(x,0) = {u0}, u_t(x,0) = {v0}, for t up to {T}',
+        'u(x,t) for {eq}, 0<x<{L}, 0<t<{T}, u = 0 at both ends, u(x,0) = {u0}, u_t(x,0) = {v0}',
+    )),
+    Intent("pde.advection", ADVECTION_TEMPLATES, sample_advection, asks=(
+        'the solution of {eq} on 0<x<{L}, 0<t<{T}, {bc}, u(x,0) = {u0}',
+        'u(x,t) when {u0} is advected by {eq} on [0,{L}] ({bc}) until t = {T}',
+    )),
+    Intent("pde.nonlinear", NONLINEAR_TEMPLATES, sample_nonlinear, asks=(
+        'the solution of the {name} {eq} on {a}<x<{b}, 0<t<{T}, u(x,0) = {u0}, {bc}',
+        'u(x,t) for {eq} on [{a},{b}] up to t = {T}, starting from u = {u0}, {bc}',
+    )),
+    Intent("pde.laplace", LAPLACE_TEMPLATES, sample_laplace, asks=(
+        'u(x,y) solving {eq} on the box [0,{a}]x[0,{b}] with {bc}',
+        'the solution of the {what} equation {eq} on 0<x<{a}, 0<y<{b}, {bc}',
+    )),
+    Intent("pde.bvp", BVP_TEMPLATES, sample_bvp, asks=(
+        '{fn}(x) solving {eq} on [{lo},{hi}] with {fn}({lo}) = {A} and {fn}({hi}) = {B}',
+        'the solution of the boundary value problem {eq}, {fn}({lo}) = {A}, {fn}({hi}) = {B}',
+    )),
+    Intent("pde.ode_numeric", ODE_NUMERIC_TEMPLATES, sample_ode_numeric, asks=(
+        'a numerical solution of {eq} for 0<t<{T} with {ics}',
+        '{fn}(t) up to t = {T} for {eq}, {ics}',
+    )),
+    Intent("pde.pinn", PINN_TEMPLATES, sample_pinn, asks=(
+        'a PINN solution ({N} iterations) of {prob}',
+        'a physics-informed network fit to {prob} within {N} iterations',
+    )),
+    Intent("pde.dsolve", DSOLVE_TEMPLATES, sample_dsolve, asks=(
+        'the closed-form solution of {eq} with {ics}',
+        '{fn}({var}) solving {eq}, {ics}',
+        'the exact solution of the {what} {eq}, {ics}',
+    )),
+    Intent("pde.library", LIBRARY_TEMPLATES, sample_library, asks=(
+        "the library's {short} benchmark",
+        'the {name} problem from the PDE library',
+        'the library problem for the {desc}',
+    )),
 ]
