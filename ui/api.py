@@ -58,7 +58,8 @@ class SymbolicRequest(BaseModel):
     tool: SymbolicTool | None = None
     args: dict[str, Any] = Field(default_factory=dict)
     plan: Plan | None = None
-    question: str = Field("", max_length=MAX_QUESTION)
+    question: str = Field("", max_length=MAX_QUESTION, description=(
+        "the question the plan answers, if any: the plan is then also checked to answer it"))
     thread_id: ThreadId | None = None
 
     @model_validator(mode="after")
@@ -77,10 +78,6 @@ class SymbolicRequest(BaseModel):
             return self.plan.model_dump()
         return {"steps": [{"id": "s1", "tool": self.tool, "args": self.args}], "final": "s1"}
 
-    def title(self) -> str:
-        return self.question or (f"{self.tool}({', '.join(self.args)})" if self.tool
-                                 else "(a given plan)")
-
 
 class NumericalRequest(BaseModel):
     """A PDE or ODE problem (see ``tools.pde.PDESpec``) and how to solve it."""
@@ -93,7 +90,8 @@ class NumericalRequest(BaseModel):
     spec: PDESpec
     method: Literal["auto", "pinn", "classical"] = "auto"
     seed: int = Field(0, ge=0, le=2**31 - 1)
-    question: str = Field("", max_length=MAX_QUESTION)
+    question: str = Field("", max_length=MAX_QUESTION, description=(
+        "the question the plan answers, if any: the plan is then also checked to answer it"))
     thread_id: ThreadId | None = None
 
     @field_validator("spec", mode="wrap")
@@ -173,7 +171,7 @@ def api_router(agent: Agent, metrics: Metrics, dependencies: list) -> APIRouter:
                  response_model=Answer, responses=ANSWER_ERRORS)
     def solve_symbolic(request: SymbolicRequest):
         """A GR or calculus tool call, or a plan of them, run and verified without the LLM."""
-        answer = agent.run_plan(request.as_plan(), question=request.title(),
+        answer = agent.run_plan(request.as_plan(), question=request.question,
                                 thread_id=request.thread_id)
         return _structured(answer, metrics)
 
@@ -184,8 +182,7 @@ def api_router(agent: Agent, metrics: Metrics, dependencies: list) -> APIRouter:
         spec = request.spec.model_dump(mode="json", exclude_defaults=True)
         plan = {"steps": [{"id": "s1", "tool": "solve_pde", "args": {
             "spec": spec, "method": request.method, "seed": request.seed}}], "final": "s1"}
-        answer = agent.run_plan(plan, question=request.question or
-                                f"solve {'; '.join(request.spec.equations)}",
+        answer = agent.run_plan(plan, question=request.question,
                                 thread_id=request.thread_id)
         return _structured(answer, metrics)
 

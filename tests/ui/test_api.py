@@ -247,3 +247,11 @@ def test_a_token_is_required_when_configured(tmp_path):
         assert browser.post(login, data={"username": "me", "password": "s3cret-token"},
                             timeout=10).json() == {"success": True}
         assert browser.get(s.url + "/config", timeout=10).status_code == 200
+
+
+def test_a_plan_sent_with_a_question_is_checked_to_answer_it(server):
+    body = {"tool": "curvature", "args": {"metric": "schwarzschild", "quantity": "ricci_scalar"}}
+    ans = post(server, "/solve-symbolic", body).json()
+    assert ans["verified"] and float(ans["final"]["value"]) == 0          # Ricci-flat
+    asked = post(server, "/solve-symbolic", {**body, "question": "Kretschmann scalar"}).json()
+    assert not asked["verified"] and "Kretschmann" in asked["reason"]
