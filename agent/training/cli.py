@@ -1,9 +1,11 @@
 """``geodesic train planner``: build the verified data (unless it is there), fine-tune the
-LoRA adapter, and write its model card.
+LoRA adapter, and write its model card. ``geodesic train reward``: a new version of the reward
+model from the feedback store's preference pairs (``agent.training.reward``).
 
     geodesic train planner                        # data/planner, then agent/adapters/planner
     geodesic train planner --epochs 2 --out /tmp/adapter --data /tmp/planner-data
     geodesic train planner --max-steps 4 --out /tmp/smoke      # a smoke run
+    geodesic train reward                         # GEODESIC_HOME/reward/vNNNN
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ def register(sub) -> None:
     """Add ``train`` to the ``geodesic`` command line (entry point ``geodesic.commands``)."""
     p = sub.add_parser("train", help="fine-tune the planner (LoRA on Gemma 3 270M)",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", choices=["planner"])
+    p.add_argument("what", choices=["planner", "reward"])
     add_arguments(p)
     p.set_defaults(func=run)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from .reward import RewardConfig
     from .train import TrainConfig
     d = TrainConfig()
     p.add_argument("--data", type=Path, default=Path("data/planner"),
@@ -33,8 +36,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rebuild", action="store_true", help="draw and run the examples again")
     p.add_argument("--scale", type=float, default=0.7, help="questions per template, relative")
     p.add_argument("--out", type=Path, default=ADAPTER, help="where the adapter goes")
-    p.add_argument("--epochs", type=float, default=d.epochs)
-    p.add_argument("--lr", type=float, default=d.learning_rate)
+    p.add_argument("--epochs", type=float, help=f"default: {d.epochs} (planner), "
+                   f"{RewardConfig.epochs} (reward)")
+    p.add_argument("--lr", type=float, help=f"default: {d.learning_rate} (planner), "
+                   f"{RewardConfig.learning_rate} (reward)")
     p.add_argument("--rank", type=int, default=d.rank)
     p.add_argument("--batch-size", type=int, default=d.batch_size)
     p.add_argument("--seed", type=int, default=d.seed)
@@ -43,6 +48,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
+    if args.what == "reward":
+        return run_reward(args)
     from .card import write_card
     from .data import build
     from .train import TrainConfig, train
@@ -50,12 +57,38 @@ def run(args) -> int:
         stats = build(args.data, seed=args.seed, scale=args.scale, progress=not args.quiet)
         print(f"data: {stats['kept']} of {stats['drawn']} examples kept "
               f"({stats['splits']})", file=sys.stderr)
-    config = TrainConfig(epochs=args.epochs, learning_rate=args.lr, rank=args.rank,
+    d = TrainConfig()
+    config = TrainConfig(epochs=args.epochs or d.epochs, learning_rate=args.lr or d.learning_rate,
+                         rank=args.rank,
                          alpha=2 * args.rank, batch_size=args.batch_size, seed=args.seed,
                          max_steps=args.max_steps)
     info = train(args.data, args.out, config, progress=not args.quiet)
     write_card(args.out)
     print(json.dumps({k: v for k, v in info.items() if k != "data"}))
+    return 0
+
+
+def run_reward(args) -> int:
+    from dataclasses import asdict
+    from ..config import Settings
+    from ..feedback import FeedbackStore
+    from .preferences import export
+    from .reward import RewardConfig, RewardError, train_reward
+    from ..model import resolve_planner
+    settings = Settings()
+    with FeedbackStore(settings.feedback_path()) as store:
+        prefs = export(store)
+    _, planner = resolve_planner(settings.adapter, settings.planner_registry)  # the served one
+    d = RewardConfig()
+    config = RewardConfig(epochs=args.epochs or d.epochs, learning_rate=args.lr or d.learning_rate,
+                          seed=args.seed, max_steps=args.max_steps)
+    try:
+        info = train_reward([asdict(p) for p in prefs.pairs], config=config,
+                            progress=not args.quiet, planner=planner)
+    except RewardError as err:
+        print(f"geodesic train reward: {err}", file=sys.stderr)
+        return 2
+    print(json.dumps({k: v for k, v in info.items() if k != "config"}))
     return 0
 
 

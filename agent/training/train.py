@@ -218,13 +218,19 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
             "data": json.loads(stats_file.read_text()) if stats_file.exists() else {}}
     info["data"].pop("dropped", None)
     (staging / "training.json").write_text(json.dumps(info, indent=1, ensure_ascii=False))
+    publish(staging, out, work)
+    return info
+
+
+def publish(staging: Path, out: Path, work: Path) -> None:
+    """Move a finished model from ``staging`` to ``out`` (replacing what was there) and
+    remove the trainer's ``work`` folder: a half-written model never sits at ``out``."""
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(staging), out)
     shutil.rmtree(work, ignore_errors=True)
-    return info
 
 
 def constrained_loss(causal, inputs) -> "torch.Tensor":
