@@ -197,6 +197,10 @@ DERIVED = (
         "a plan for it expands the radial frequency of the orbit equation in M"),
     Ask("the deflection of light", r"deflect|bending|lensing|bent", _uses("integrate"),
         "a plan for it integrates the transverse gradient along the ray"),
+    Ask("a series expansion", r"\bexpan(d|sion)\b|taylor|\bseries\b|to (first|second|third|"
+        r"\w+th|\d+(st|nd|rd|th)?) order|leading (terms|order)|first terms", _uses("series"),
+        "a plan for it expands with the series tool",
+        unless=r"deflect|bending|lensing|expanding universe|expansion rate|hubble"),
 )
 
 # ---------------------------------------------------------------------- tensor components

@@ -76,6 +76,9 @@ SLIPS = [
           ("solve", {"equations": ["$s1 = 0"], "variables": ["L"]}),
           ("differentiate", {"expression": "($s2[0])^2", "variable": "r"}),
           ("solve", {"equations": ["$s3 = 0"], "variables": ["r"]})), "V = 1"),
+    ("Expand the redshift factor 1/sqrt(1 - 2 M u) in u = 1/r to second order",  # a slip
+     plan(("limit", {"expression": "1/sqrt(1 - 2*M*u)", "variable": "u", "point": "1/r"})),
+     "series tool"),
 ]
 
 
