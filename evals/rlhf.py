@@ -171,8 +171,7 @@ def run_round(settings: Settings | None = None, config: RoundConfig | None = Non
 
     settings = settings or Settings()
     config = config or RoundConfig()
-    registry = PlannerRegistry(Path(settings.planner_registry) if settings.planner_registry
-                               else None)
+    registry = PlannerRegistry(settings.planner_registry or None)
     record: dict[str, Any] = {"started": _now(), "config": asdict(config)}
     with registry.lock():
         current = registry.current() or registry.bootstrap()
@@ -339,8 +338,7 @@ def _config(args) -> RoundConfig:
 def main(args) -> int:
     from agent.training.versions import PlannerRegistry
     settings = Settings()
-    registry = PlannerRegistry(Path(settings.planner_registry) if settings.planner_registry
-                               else None)
+    registry = PlannerRegistry(settings.planner_registry or None)
     try:
         if args.action == "run":
             print(json.dumps(run_round(settings, _config(args), progress=not args.quiet)))

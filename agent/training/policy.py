@@ -48,7 +48,7 @@ class PolicyConfig:
     generations: int = 4            # grpo: plans sampled per prompt
 
 
-def _policy(adapter: Path | None, gpu: bool):
+def _policy(adapter: Path | None, gpu: bool, rank: int):
     """The planner to train: the base model with ``adapter`` loaded trainable (or a fresh
     LoRA when there is none), and its tokenizer."""
     import torch
@@ -60,9 +60,9 @@ def _policy(adapter: Path | None, gpu: bool):
         checkpoint, dtype=torch.bfloat16 if gpu else torch.float32, attn_implementation="eager")
     if adapter is not None:
         return tokenizer, PeftModel.from_pretrained(model, adapter, is_trainable=True)
-    return tokenizer, get_peft_model(model, LoraConfig(r=16, lora_alpha=32, lora_dropout=0.0,
-                                                       target_modules="all-linear",
-                                                       task_type="CAUSAL_LM"))
+    lora = LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.0,
+                      target_modules="all-linear", task_type="CAUSAL_LM")
+    return tokenizer, get_peft_model(model, lora)
 
 
 def update_policy(adapter: Path | None, data: list[dict], out: Path,
@@ -92,7 +92,7 @@ def update_policy(adapter: Path | None, data: list[dict], out: Path,
     if config.method == "kto" and len({r["label"] for r in rows}) < 2:
         raise PolicyError("KTO needs both good and bad examples; the ratings are all one way")
     set_seed(config.seed)
-    tokenizer, model = _policy(adapter, gpu)
+    tokenizer, model = _policy(adapter, gpu, config.rank)
     work = Path(tempfile.mkdtemp(prefix=f"geodesic-{config.method}-"))
     common = dict(output_dir=str(work), num_train_epochs=config.epochs,
                   max_steps=config.max_steps, learning_rate=config.learning_rate,

