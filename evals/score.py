@@ -30,6 +30,7 @@ import random
 import re
 import signal
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -421,10 +422,17 @@ def _deadline(seconds: float) -> Iterator[None]:
     def expire(signum, frame):
         raise _Expired()
 
+    # an outer timer (pytest-timeout's, a caller's) is put back afterwards with what was left
+    # of it, and fires at the latest when it would have
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)
+    start = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer) if outer else seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL,
+                             max(outer - (time.monotonic() - start), 1e-3))

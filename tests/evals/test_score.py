@@ -198,3 +198,21 @@ def test_a_task_validates_its_plan():
     with pytest.raises(ValueError, match="not a step"):
         Task.model_validate(dict(GOOD, plan={"steps": [{"id": "s1", "tool": "t"}],
                                              "final": "s2"}))
+
+
+def test_the_exact_check_budget_puts_an_outer_timer_back():
+    """pytest-timeout (or any caller) arms SIGALRM too: a score in between must not disarm it."""
+    import signal
+    from evals.score import _deadline
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30.0)
+        with _deadline(5.0):
+            pass
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 25.0 < left <= 30.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not fired
