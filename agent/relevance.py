@@ -483,11 +483,11 @@ def check_relevance(question: str, plan: dict) -> list[Check]:
                  and _same_component(kind, idx, [c.strip() for c in
                                                  str(a["component"]).split(",")])
                  for a in view.curvature())
-        if not ok and view.curvature():
+        if not ok:                          # a component comes only from the curvature tool
             problems.append(f"the question asks for the component {kind} {','.join(idx)}; "
-                            f"the plan computes " + "; ".join(
+                            f"the plan computes " + ("; ".join(
                                 f"{a.get('quantity')} {a.get('component') or '(all)'}"
-                                for a in view.curvature()))
+                                for a in view.curvature()) or "no curvature"))
     asked = [a for a in QUANTITIES if _asks(a, text)]
     if asked_components:
         asked = [a for a in asked if a.what not in ("the Christoffel symbols",

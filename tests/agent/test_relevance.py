@@ -76,6 +76,10 @@ SLIPS = [
           ("solve", {"equations": ["$s1 = 0"], "variables": ["L"]}),
           ("differentiate", {"expression": "($s2[0])^2", "variable": "r"}),
           ("solve", {"equations": ["$s3 = 0"], "variables": ["r"]})), "V = 1"),
+    ("Einstein tensor G_rr of open FLRW (k = -1)",    # the committed planner's, verified
+     plan(("differentiate", {"expression": "(1 - 2*M/r + r^2/L^2)/r^2", "variable": "r"}),
+          ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})),
+     "component einstein r,r; the plan computes no curvature"),
     ("Expand the redshift factor 1/sqrt(1 - 2 M u) in u = 1/r to second order",  # a slip
      plan(("limit", {"expression": "1/sqrt(1 - 2*M*u)", "variable": "u", "point": "1/r"})),
      "series tool"),
