@@ -756,7 +756,9 @@ SERIES = Intent("derive.series", (
 
 
 # ------------------------------------------------------------------ invariant at a point
-_INVARIANTS = {"kretschmann": ("Kretschmann scalar", "R_{abcd}R^{abcd}", "Kretschmann invariant")}
+_INVARIANTS = {"kretschmann": ("Kretschmann scalar", "R_{abcd}R^{abcd}", "Kretschmann invariant"),
+               "weyl_squared": ("Weyl invariant C_{abcd}C^{abcd}", "Weyl-squared scalar"),
+               "ricci_squared": ("Ricci invariant R_{ab}R^{ab}", "Ricci-squared scalar")}
 _AT = {"schwarzschild": (("the Schwarzschild metric", "Schwarzschild"),
                          ("2*M", "the horizon r = 2M"), ("3*M", "the photon sphere r = 3M"),
                          ("6*M", "r = 6M"), ("M", "r = M")),
@@ -767,13 +769,18 @@ _AT = {"schwarzschild": (("the Schwarzschild metric", "Schwarzschild"),
 def _invariant(rng):
     metric, (names, *points) = pick(rng, _AT)
     point, where = pick(rng, points)
-    qname = pick(rng, _INVARIANTS["kretschmann"])
+    # R_ab R^ab vanishes identically in vacuum: asked only where there is charge
+    quantity = pick(rng, [q for q in _INVARIANTS if metric != "schwarzschild"
+                          or q != "ricci_squared"])
+    qname = pick(rng, _INVARIANTS[quantity])
     asm = {"M": POS, "Q": POS} if "Q" in point or metric != "schwarzschild" else {"M": POS}
     return Draw({"name": pick(rng, names), "where": where, "inv": qname}, plan(
-        step("curvature", metric=metric, quantity="kretschmann"),
+        step("curvature", metric=metric, quantity=quantity),
         step("limit", assumptions=asm, expression="$s1", variable="r", point=point)))
 
 
+# few per template: each draw is also a plain "invariant of this metric" question with a
+# point added, and many of them teach the planner to add a limit where none was asked for
 INVARIANT = Intent("derive.invariant_at", (
     "Evaluate the {inv} of {name} at {where}.",
     "What is {inv} for {name} at {where}?",
@@ -782,7 +789,7 @@ INVARIANT = Intent("derive.invariant_at", (
     "Compute {inv} for {name} and then plug in {where}.",
     "Tidal curvature check: {inv} at {where}, {name}.",
     "At {where}, what value does the {inv} of {name} take?",
-), _invariant, tags=("gr",), asks=(
+), _invariant, per_template=3, tags=("gr",), asks=(
     "the {inv} of {name} at {where}",
     "the value of the {inv} of {name} at {where}",
     "{inv} at {where} for {name}",
