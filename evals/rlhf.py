@@ -64,6 +64,7 @@ def summary(report: dict) -> dict:
     return {"n_tasks": report["n_tasks"], "accuracy": report["accuracy"],
             "n_correct": report["n_correct"], "verified_wrong": report["verified_wrong"],
             "errors": report["n_errors"],
+            "correct_ids": sorted(t["id"] for t in report.get("tasks", []) if t.get("correct")),
             "suites": {s: {"n": v["n"], "accuracy": v["accuracy"],
                            "verified_wrong": v["verified_wrong"]}
                        for s, v in report.get("suites", {}).items()}}
@@ -88,7 +89,17 @@ def evaluate(registry, version_id: str, tasks: list[Task], workers: int = 1,
 
 
 def decide(current: dict, candidate: dict) -> Decision:
-    """Promote only when accuracy does not drop and verified-and-wrong does not rise."""
+    """Promote only when accuracy does not drop and verified-and-wrong does not rise. The
+    reason names the tasks the candidate newly gets right and those it newly gets wrong."""
+    was, now = set(current.get("correct_ids", ())), set(candidate.get("correct_ids", ()))
+    changed = "".join(f"; {what}: {', '.join(sorted(ids))}" for what, ids in
+                      (("gained", now - was), ("lost", was - now)) if ids)
+    decision = _decide(current, candidate)
+    decision.reason += changed
+    return decision
+
+
+def _decide(current: dict, candidate: dict) -> Decision:
     if candidate["verified_wrong"] > current["verified_wrong"]:
         return Decision(False, f"verified-and-wrong rose from {current['verified_wrong']} to "
                                f"{candidate['verified_wrong']}", current, candidate)
@@ -132,6 +143,7 @@ class RoundConfig:
     epochs: float = 1.0
     learning_rate: float = 5e-5
     max_steps: int = -1
+    sft_weight: float = 1.0          # dpo: the chosen plan's NLL beside DPO's loss (RPO)
     reward_layers: int = 6
     reward_epochs: float = 3.0
     counterfactual: int = 3          # slips tried per plan rated good (0: none)
@@ -220,7 +232,8 @@ def run_round(settings: Settings | None = None, config: RoundConfig | None = Non
         info = update_policy(current.path, data, staging,
                              PolicyConfig(method=method, epochs=config.epochs,
                                           learning_rate=config.learning_rate,
-                                          max_steps=config.max_steps),
+                                          max_steps=config.max_steps,
+                                          sft_weight=config.sft_weight),
                              progress=progress, rewards=rewards)
         candidate = registry.add(staging, kind=method, parent=current.id,
                                  info={**info, "pairs": len(pairs), "unpaired": len(unpaired),
@@ -309,6 +322,8 @@ def register(sub) -> None:
         a.add_argument("--epochs", type=float, default=d.epochs)
         a.add_argument("--lr", type=float, default=d.learning_rate)
         a.add_argument("--max-steps", type=int, default=d.max_steps)
+        a.add_argument("--sft-weight", type=float, default=d.sft_weight,
+                       help="DPO: weight of the chosen plan's NLL (0: plain DPO)")
         a.add_argument("--no-reward", action="store_true", help="skip the reward model")
         a.add_argument("--counterfactual", type=int, default=d.counterfactual,
                        help="slips tried per plan rated good (0: none)")
@@ -331,7 +346,8 @@ def _config(args) -> RoundConfig:
                        gate_sample=args.gate_sample,
                        gate_ids=[i for i in args.gate_ids.split(",") if i],
                        workers=args.workers, epochs=args.epochs, learning_rate=args.lr,
-                       max_steps=args.max_steps, reward=not args.no_reward,
+                       max_steps=args.max_steps, sft_weight=args.sft_weight,
+                       reward=not args.no_reward,
                        counterfactual=args.counterfactual)
 
 

@@ -8,7 +8,8 @@ the real agent for two kinds of plan:
 * the right plan (the intent's own), and
 * plausible wrong plans: the mistakes a small planner makes (the planner bench's misses) --
   a neighbouring quantity (``weyl`` for ``weyl_squared``), a sibling metric (``minkowski`` for
-  ``minkowski_cylindrical``), a changed number, a swapped variable, an answer one step short.
+  ``minkowski_cylindrical``), the whole tensor where one component was asked for, a changed
+  number, a swapped variable, an answer one step short.
 
 Each answer is then rated the way a physicist would: +1 when its value is right, -1 when not,
 judged by :func:`evals.score.score` against the right plan's value (so a "mistake" that happens
@@ -74,6 +75,8 @@ def mistakes(plan: dict, rng: random.Random) -> list[dict]:
                     out.append(_with(plan, i, quantity=q))
             family = next((f for f in METRIC_FAMILIES if args.get("metric") in f), ())
             out += [_with(plan, i, metric=m) for m in family if m != args.get("metric")]
+            if "component" in args:                 # the tensor, not the component asked for
+                out.append(_without(plan, i, "component"))
         for key in ("expression", "point", "upper", "lower"):
             text = args.get(key)
             if isinstance(text, str) and NUMBER.search(text) and "$" not in text:
@@ -101,6 +104,12 @@ def mistakes(plan: dict, rng: random.Random) -> list[dict]:
 def _with(plan: dict, index: int, **changes: Any) -> dict:
     new = copy.deepcopy(plan)
     new["steps"][index]["args"].update(changes)
+    return new
+
+
+def _without(plan: dict, index: int, key: str) -> dict:
+    new = copy.deepcopy(plan)
+    del new["steps"][index]["args"][key]
     return new
 
 

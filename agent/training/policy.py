@@ -40,6 +40,7 @@ class PolicyConfig:
     epochs: float = 1.0
     learning_rate: float = 5e-5
     beta: float = 0.1
+    sft_weight: float = 1.0         # dpo: weight of the chosen plan's NLL beside DPO's loss (RPO)
     batch_size: int = 4
     max_length: int = 768
     max_steps: int = -1
@@ -105,9 +106,14 @@ def update_policy(adapter: Path | None, data: list[dict], out: Path,
     dataset = Dataset.from_list(rows)
     if config.method == "dpo":
         from trl import DPOConfig, DPOTrainer
+        # DPO alone can lower the chosen plan's likelihood as long as the rejected one falls
+        # faster, and a planner drifts off plans it got right; an NLL term on the chosen plan
+        # (RPO, Pang et al. 2024) holds them up
+        losses = dict(loss_type=["sigmoid", "sft"], loss_weights=[1.0, config.sft_weight]) \
+            if config.sft_weight else {}
         trainer = DPOTrainer(model=model, processing_class=tokenizer, train_dataset=dataset,
                              args=DPOConfig(beta=config.beta, max_length=config.max_length,
-                                            **common))
+                                            **losses, **common))
     elif config.method == "kto":
         from trl import KTOConfig, KTOTrainer
         trainer = KTOTrainer(model=model, processing_class=tokenizer, train_dataset=dataset,

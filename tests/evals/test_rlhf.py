@@ -1,7 +1,7 @@
 """RLHF rounds: the gate's verdicts, when a round is due, a round with too little data, the
 command line; and, slow, a whole round on CPU from simulated physicists' ratings: reward
-model, DPO, the gate promoting a candidate that is not worse and refusing one that is, and a
-rollback restoring the planner served before."""
+model, DPO, the gate promoting the better candidate the ratings made and refusing a worse
+one, and a rollback restoring the planner served before."""
 
 import json
 import subprocess
@@ -20,9 +20,10 @@ from evals.rlhf import RoundConfig, decide, due, gate, last_round, run_round
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def figures(accuracy: float, verified_wrong: int) -> dict:
+def figures(accuracy: float, verified_wrong: int, correct_ids=()) -> dict:
     return {"n_tasks": 10, "accuracy": accuracy, "n_correct": round(10 * accuracy),
-            "verified_wrong": verified_wrong, "errors": 0, "suites": {}}
+            "verified_wrong": verified_wrong, "errors": 0, "suites": {},
+            "correct_ids": list(correct_ids)}
 
 
 def test_the_gate_promotes_only_what_is_not_worse():
@@ -32,6 +33,8 @@ def test_the_gate_promotes_only_what_is_not_worse():
     assert not worse.promote and "accuracy dropped from 0.800 to 0.700" in worse.reason
     wrong = decide(figures(0.8, 0), figures(1.0, 1))                # better, but one lie
     assert not wrong.promote and "verified-and-wrong rose from 0 to 1" in wrong.reason
+    traded = decide(figures(0.2, 0, ["a", "b"]), figures(0.2, 0, ["b", "c"]))
+    assert traded.promote and traded.reason.endswith("; gained: c; lost: a")
 
 
 @pytest.fixture
@@ -70,6 +73,22 @@ def test_a_round_is_due_after_enough_new_ratings_or_time(settings):
         assert hours and hours.endswith("1 new ratings")
 
 
+def test_the_simulated_physicist_slips_the_way_the_planner_does():
+    """The committed planner's misses on the eval suites: a neighbouring quantity, a sibling
+    spacetime, the whole tensor where a component was asked for (``gr-schw-christoffel-t-tr``)."""
+    import random
+    from evals.simulate import mistakes
+    right = {"steps": [{"id": "s1", "tool": "curvature", "args": {
+        "metric": "schwarzschild", "quantity": "christoffel", "component": "t,t,r"}}],
+        "final": "s1"}
+    slips = [p["steps"][0]["args"] for p in mistakes(right, random.Random(0))]
+    assert {"metric": "schwarzschild", "quantity": "christoffel"} in slips
+    assert {"metric": "schwarzschild", "quantity": "riemann", "component": "t,t,r"} in slips
+    assert {"metric": "reissner_nordstrom", "quantity": "christoffel",
+            "component": "t,t,r"} in slips
+    assert right["steps"][0]["args"] not in slips and len(slips) == 5
+
+
 def test_counterfactual_slips_of_a_good_plan_are_worse_plans(settings):
     """Schwarzschild's Kretschmann scalar is 48 M^2/r^6 (MTW 31.8): a physicist rates it good;
     its slips that give another value (the Ricci scalar 0, another spacetime's invariant)
@@ -104,16 +123,24 @@ def test_the_command_line_lists_versions_and_rounds(settings, tmp_path):
     assert json.loads(geodesic("rlhf", "rounds").stdout)["outcome"] == "skipped"
 
 
-# Held-out gate tasks (eval suite questions: never training data) the committed planner
-# answers right; textbook values in evals/suites.
+# Held-out gate tasks (eval suite questions: never training data; textbook values in
+# evals/suites). The committed planner answers the first ten right; the other ten it gets
+# wrong with the slips physicists rate down -- a neighbouring quantity (weyl for weyl_squared,
+# ricci_squared for ricci_scalar) or the whole tensor for the component asked -- so a round
+# can show both what it keeps and what it mends.
 GATE = ["gr-schw-isotropic-vacuum", "gr-rn-vacuum", "gr-ads-ricci-scalar",
         "gr-milne-kretschmann", "gr-rindler-flat", "gr-ds-kretschmann",
         "gr-einstein-static-ricci-scalar", "gr-bertotti-robinson-ricci-scalar", "gr-ads-vacuum",
-        "gr-kn-vacuum"]
+        "gr-kn-vacuum",
+        "gr-schw-weyl-squared", "gr-sds-ricci-scalar", "gr-flrw-closed-weyl-squared",
+        "gr-minkowski-cylindrical-christoffel", "gr-schw-christoffel-t-tr",
+        "gr-schw-riemann-trtr", "gr-flrw-open-grr", "gr-einstein-static-gtt", "gr-ads-ricci-tt",
+        "gr-sphere-christoffel"]
 
 
 @pytest.mark.slow
-def test_a_round_trains_on_ratings_and_the_gate_keeps_the_planner_from_getting_worse(settings):
+@pytest.mark.timeout(3600)                          # about 50 min on 2 cores
+def test_a_round_trains_on_ratings_and_the_gate_promotes_only_a_better_planner(settings):
     from agent.training.policy import PolicyConfig, update_policy
     from agent.training.preferences import export
     from evals.simulate import seed_feedback
@@ -125,7 +152,7 @@ def test_a_round_trains_on_ratings_and_the_gate_keeps_the_planner_from_getting_w
     registry = PlannerRegistry(settings.planner_registry)
     first = registry.bootstrap()
 
-    # 40 DPO steps of 4 pairs: about 10 min on 2 cores (all 87 steps of the epoch take 22)
+    # 40 DPO steps of 4 pairs (with the chosen plans' NLL): about 12 min on 2 cores
     config = RoundConfig(gate_ids=GATE, epochs=1.0, max_steps=40, reward_epochs=3.0)
     record = run_round(settings, config, progress=False)
     print("round:", json.dumps({k: record[k] for k in ("pairs", "unpaired", "sources", "reward",
@@ -134,13 +161,14 @@ def test_a_round_trains_on_ratings_and_the_gate_keeps_the_planner_from_getting_w
     reward = record["reward"]           # pairs of questions it never saw, people's and slips'
     assert reward["held_out_pairs"] >= 40 and reward["held_out_accuracy"] >= 0.8, reward
     before, after = record["before"], record["after"]
-    assert before["verified_wrong"] == 0 and before["accuracy"] >= 0.8
-    # the gate's verdict follows its figures
-    promoted = after["accuracy"] >= before["accuracy"] and \
-        after["verified_wrong"] <= before["verified_wrong"]
-    assert record["outcome"] == ("promoted" if promoted else "refused")
-    assert registry.current().id == (record["candidate"] if promoted else first.id)
+    assert before["verified_wrong"] == 0 and 0.4 <= before["accuracy"] <= 0.6, before
+    # the ratings made a better planner, and the gate serves it
+    assert after["accuracy"] > before["accuracy"] and after["verified_wrong"] == 0, after
+    assert record["outcome"] == "promoted", record["reason"]
+    assert registry.current().id == record["candidate"]
     assert registry.get(record["candidate"]).parent == first.id
+    mended = set(after["correct_ids"]) - set(before["correct_ids"])
+    assert mended, after["correct_ids"]
 
     # a candidate trained on the ratings turned around (spam, or a confused rater) is worse:
     # refused, and the served planner stays
@@ -149,17 +177,16 @@ def test_a_round_trains_on_ratings_and_the_gate_keeps_the_planner_from_getting_w
         pairs = [asdict(p) for p in export(store).pairs]
     flipped = [{**p, "chosen": p["rejected"], "rejected": p["chosen"]} for p in pairs[:64]]
     out = Path(settings.planner_registry).parent / "flipped"
-    update_policy(serving.path, flipped, out, PolicyConfig(epochs=2.0, learning_rate=1e-3,
+    update_policy(serving.path, flipped, out, PolicyConfig(epochs=1.0, learning_rate=1e-3,
                                                            beta=0.5), progress=False)
     bad = registry.add(out, kind="dpo", parent=serving.id, note="trained on flipped ratings")
     decision = gate(registry, bad.id, [t for t in load_tasks("gr") if t.id in GATE])
+    print("flipped:", decision.reason)
     assert not decision.promote, decision.reason
     assert decision.candidate["accuracy"] < decision.current["accuracy"]
     assert registry.current().id == serving.id and registry.get(bad.id).status == "refused"
 
     # a rollback serves the planner from before the round again
-    if not promoted:
-        registry.promote(record["candidate"], reason="by hand, to roll it back")
     assert registry.rollback(reason="test").id == first.id
     assert registry.current().id == first.id
     assert registry.get(record["candidate"]).status == "retired"
