@@ -20,9 +20,11 @@ def _table(rows: list[tuple[str, object]]) -> str:
     return "\n".join(["| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)])
 
 
-def _command(config: dict) -> str:
+def _command(config: dict, data: dict) -> str:
     from .train import TrainConfig
     default, flags = TrainConfig(), []
+    if data.get("scale", 1.0) != 1.0:
+        flags.append(f"--rebuild --scale {data['scale']}")
     for key, flag in (("epochs", "--epochs"), ("learning_rate", "--lr"), ("rank", "--rank"),
                       ("batch_size", "--batch-size"), ("seed", "--seed"),
                       ("max_steps", "--max-steps")):
@@ -61,7 +63,7 @@ def write_card(folder: Path) -> Path:
         "## Training", "",
         "TRL `SFTTrainer`, prompt-completion pairs, loss on the completion only, PEFT LoRA on "
         "all linear layers; weights stored in float16. Reproduce (seeded) with "
-        f"`{_command(config)}`.", "",
+        f"`{_command(config, data)}`.", "",
         _table([("epochs", info.get("epochs_done", config["epochs"])), ("steps", info["steps"]),
                 ("learning rate", f"{config['learning_rate']} (cosine)"),
                 ("LoRA rank / alpha", f"{config['rank']} / {config['alpha']}"),

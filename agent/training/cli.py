@@ -34,7 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", type=Path, default=Path("data/planner"),
                    help="folder of train/val/test.jsonl (built first when missing)")
     p.add_argument("--rebuild", action="store_true", help="draw and run the examples again")
-    p.add_argument("--scale", type=float, default=0.7, help="questions per template, relative")
+    p.add_argument("--scale", type=float, default=1.0, help="questions per template, relative")
     p.add_argument("--out", type=Path, default=ADAPTER, help="where the adapter goes")
     p.add_argument("--epochs", type=float, help=f"default: {d.epochs} (planner), "
                    f"{RewardConfig.epochs} (reward)")
