@@ -23,6 +23,16 @@ def num(x: float) -> str:
     return f"{x:.10g}"
 
 
+def times(n: float, unit: float) -> str:
+    """``n`` solar masses in the unit the question gives (``unit`` per solar mass), written as
+    the product for the tools to work out: a 270M planner copies numbers, it does not multiply.
+
+    >>> times(8, KM_SUN), times(1, M_SUN)
+    ('8*1.476625', '1476.625')
+    """
+    return num(unit) if n == 1 else f"{num(n)}*{num(unit)}"
+
+
 class ST(NamedTuple):
     """A spacetime given by f(r) (or Delta(r) for Kerr-like ones)."""
     names: tuple[str, ...]
@@ -274,7 +284,7 @@ def _mass(rng):
         return num(m), pick(rng, (f" with M = {m}", f" (M = {m}, G = c = 1)",
                                   f" (mass M = {m} in geometric units)")), {}
     n = pick(rng, (1.4, 3, 5, 8, 10, 20, 30, 62))
-    return num(n * KM_SUN), pick(rng, (
+    return times(n, KM_SUN), pick(rng, (
         f" (M = {num(n)} solar masses; answer in km, GM_sun/c^2 = 1.476625 km)",
         f" with M = {num(n)} M_sun; give km, using GM_sun/c^2 = 1.476625 km")), {}
 
@@ -534,7 +544,7 @@ def _redshift(rng):
         rng, ("gravitational redshift z", "redshift z seen at infinity", "redshift z = 1/sqrt(f) - 1"))
     if rng.random() < 0.4:
         src, m, R = pick(rng, _STARS)
-        f, point, asm = f"1 - 2*{num(m * KM_SUN)}/r", num(R), None
+        f, point, asm = f"1 - 2*{times(m, KM_SUN)}/r", num(R), None
         src = f"at the surface of {src} (GM_sun/c^2 = 1.476625 km)"
         name = "this star"
     else:
@@ -662,7 +672,7 @@ def _bending(rng):
     name, m, R = pick(rng, _LENSES)
     return Draw({"body": f"{name}, grazing its limb", "unit": pick(rng, (
         " in arcseconds (GM_sun/c^2 = 1476.625 m)", ", in arcsec; GM_sun/c^2 = 1476.625 m"))},
-        plan(step("differentiate", expression=f"-{num(m * M_SUN)}/sqrt(b^2 + z^2)", variable="b"),
+        plan(step("differentiate", expression=f"-{times(m, M_SUN)}/sqrt(b^2 + z^2)", variable="b"),
              step("integrate", assumptions={"b": POS}, expression="2*$s1", variable="z",
                   lower="-oo", upper="oo"),
              step("limit", expression=f"$s2*{ARCSEC}", variable="b", point=num(R))))
