@@ -92,7 +92,19 @@ def test_function_powers(text):
 
 def test_functions():
     assert parse_expr("sin theta") == sp.sin(theta)
-    assert parse_expr("sin x^2 y") == sp.sin(x**2) * y
+    assert parse_expr("sin x^2 y") == sp.sin(x**2 * y)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sin 2x", sp.sin(2 * x)), ("\\sin\\pi x", sp.sin(sp.pi * x)),
+    ("sin 3x + 1/2 sin x", sp.sin(3 * x) + sp.sin(x) / 2), ("sin x cos y", sp.sin(x) * sp.cos(y)),
+    ("sin x (1 + y)", sp.sin(x) * (1 + y)), ("sin x/2", sp.sin(x) / 2),
+    ("e^{-x} sin 3x", sp.exp(-x) * sp.sin(3 * x)), ("sin 3x e^{-x}", sp.exp(-x) * sp.sin(3 * x)),
+    ("\\sin\\frac{\\pi x}{2}", sp.sin(sp.pi * x / 2)), ("cos 2 pi x", sp.cos(2 * sp.pi * x))])
+def test_a_function_without_brackets_takes_the_juxtaposed_factors(text, expected):
+    """As physicists write it (``sin 2x`` is sin(2x), as in the PDE library's own docstrings),
+    up to an operator, a bracket, a differential or another function."""
+    assert parse_expr(text) == expected
     assert parse_expr("cos(theta)^2") == sp.cos(theta)**2
     assert parse_expr("sqrt[3]{x}") == x**sp.Rational(1, 3)
     assert parse_expr("\\sqrt[3]{x}") == x**sp.Rational(1, 3)

@@ -22,8 +22,10 @@ Reading rules worth knowing:
 * a multi-letter name is one symbol: ``Mr`` is the symbol ``Mr``; write ``M r`` or ``M*r``;
 * ``name(x, y)`` with no space before ``(`` and plain names inside is an undefined function
   ``a(t)``; otherwise it is a product: ``M(r-2M)`` is ``M*(r-2M)``, ``a (t)`` is ``a*t``;
-* a function name without parentheses takes the next power: ``sin x^2`` is ``sin(x^2)``,
-  ``sin 2x`` is ``sin(2)*x``; ``sin^2 theta`` is ``sin(theta)^2``; ``sin^-1`` is refused;
+* a function name without parentheses takes the juxtaposed factors after it, as physicists
+  write it: ``sin x^2`` is ``sin(x^2)``, ``sin 2x`` is ``sin(2*x)``, ``\\sin\\pi x`` is
+  ``sin(pi*x)``, ``sin x cos y`` is ``sin(x)*cos(y)``; ``sin^2 theta`` is ``sin(theta)^2``;
+  ``sin^-1`` is refused;
 * ``e^x`` is ``exp(x)``, ``e`` alone is a symbol; ``pi``, ``I``, ``oo`` are constants;
 * names are real SymPy symbols unless ``symbols`` maps them to the caller's own objects;
 * in a line element ``d<name>`` is a differential unless the whole word is a known name

@@ -1,9 +1,12 @@
-"""A recursive-descent parser from tokens straight to SymPy objects, one method per level.
+r"""A recursive-descent parser from tokens straight to SymPy objects, one method per level.
 
 Precedence, loosest first: ``+ -`` < ``* /`` and juxtaposition < unary sign < ``^`` (right
 associative). So ``a/2b`` is ``(a/2)*b`` as in SymPy, ``-x^2`` is ``-(x^2)`` and ``2^3x`` is
-``8x``. A function name without parentheses takes the next power: ``sin x^2 y`` is
-``sin(x^2)*y`` and ``sin 2x`` is ``sin(2)*x``.
+``8x``. A function name without parentheses takes the juxtaposed numbers and names that
+follow, as physicists write it: ``sin 2x`` is ``sin(2*x)``, ``\sin\pi x`` is ``sin(pi*x)``,
+``sin kx cos ly`` is ``sin(k*x)*cos(l*y)``; the argument ends at an operator, a bracket, a
+differential or another function (``sin x (1 + y)``, ``sin^2 theta dphi^2``). A root sign
+covers the next power only: ``√2 x`` is ``sqrt(2)*x``.
 """
 
 from __future__ import annotations
@@ -329,8 +332,8 @@ class Parser:
         exponent = self.function_power(tok)
         if self.at("("):
             args = self.arguments(tok)
-        elif self.starts_operand(self.peek()):
-            args = [self.unary()]
+        elif self.starts_operand(self.peek()):      # a root sign covers the next power only
+            args = [self.unary() if func is sp.sqrt else self.implicit_argument()]
         else:
             raise self.error(f"the function {tok.value!r} needs an argument", self.peek())
         if not fewest <= len(args) <= most:
@@ -338,6 +341,28 @@ class Parser:
             raise self.error(f"{tok.value} takes {allowed}, not {len(args)}", tok)
         value = self.power(args[0], sp.Rational(1, 2), tok) if func is sp.sqrt else func(*args)
         return value if exponent is None else self.power(value, exponent, tok)
+
+    def implicit_argument(self) -> sp.Expr:
+        """The argument of a function written without parentheses: the next power, times the
+        numbers and plain names juxtaposed after it (``2x`` in ``sin 2x``)."""
+        factors = [self.unary()]
+        while self.continues_argument():
+            factors.append(self.unary())
+        return sp.Mul(*factors)
+
+    def continues_argument(self) -> bool:
+        """Is the token ahead a number or plain name that still belongs to a parenthesis-free
+        function argument? Not a bracket, a differential, an operator, a function (declared,
+        built in, or called as ``a(t)``), a derivative operator or ``e^``."""
+        tok = self.peek()
+        if tok.kind == "num":
+            return True
+        if tok.kind != "name" or tok.value in FUNCTIONS or tok.value in DERIVATIVES \
+                or tok.value in self.declared or (tok.value == "e" and self.at("^", 1)):
+            return False
+        if not isinstance(self.names.get(tok.value, sp.Symbol("x")), sp.Expr):
+            return False                                   # a function in the symbol table
+        return not (self.at("(", 1) and not self.peek(1).space_before)
 
     def root(self, tok: Token) -> sp.Expr:
         """``sqrt[3]{x}`` is x^(1/3); ``sqrt[x]`` without a following group is sqrt(x)."""
