@@ -176,6 +176,7 @@ def run_round(settings: Settings | None = None, config: RoundConfig | None = Non
     """One round: export, reward model, policy update, gate. Returns the round's record
     (also appended to ``rounds.jsonl`` in the registry)."""
     from agent.feedback import FeedbackStore
+    from agent.planner.examples import of_adapter
     from agent.training.policy import PolicyConfig, update_policy
     from agent.training.preferences import export
     from agent.training.reward import RewardConfig, RewardError, train_reward
@@ -189,8 +190,9 @@ def run_round(settings: Settings | None = None, config: RoundConfig | None = Non
         current = registry.current() or registry.bootstrap()
         previous = last_round(registry)
         store = FeedbackStore(settings.feedback_path())
+        examples = of_adapter(current.path)        # the prompt form the planner knows
         try:                    # every rating so far: the data only grows, rounds refine
-            prefs = export(store)
+            prefs = export(store, examples=examples)
             record["last_rating"] = store.last_rating_id()
             record["new_ratings"] = store.count_ratings(
                 after_id=previous["last_rating"] if previous else 0)
@@ -199,7 +201,8 @@ def run_round(settings: Settings | None = None, config: RoundConfig | None = Non
         pairs = [asdict(p) for p in prefs.pairs]
         unpaired = [asdict(u) for u in prefs.unpaired]
         if config.counterfactual and pairs:
-            pairs += [asdict(p) for p in _counterfactual(settings, config, progress)]
+            pairs += [asdict(p) for p in _counterfactual(settings, config, progress,
+                                                         examples)]
         record.update(current=current.id, pairs=len(pairs), unpaired=len(unpaired),
                       sources={**prefs.counts, "pairs from counterfactual slips": sum(
                           p["source"] == "counterfactual" for p in pairs)})
@@ -249,7 +252,8 @@ def run_round(settings: Settings | None = None, config: RoundConfig | None = Non
         return record
 
 
-def _counterfactual(settings: Settings, config: RoundConfig, progress: bool) -> list:
+def _counterfactual(settings: Settings, config: RoundConfig, progress: bool,
+                    examples=None) -> list:
     """Slips of the plans people rated good, run in an agent with a scratch store."""
     import tempfile
     from agent.api import Agent
@@ -261,7 +265,7 @@ def _counterfactual(settings: Settings, config: RoundConfig, progress: bool) -> 
                                             "retrieve_k": 0})
         with Agent(local) as agent, FeedbackStore(settings.feedback_path()) as store:
             return counterfactual_pairs(store, agent, per_plan=config.counterfactual,
-                                        progress=progress)
+                                        progress=progress, examples=examples)
 
 
 def _grpo_rewards(settings: Settings, record: dict):

@@ -18,7 +18,7 @@ from ..config import Settings
 from ..model import resolve_adapter
 from ..plan import PlanError
 from ..registry import Registry
-from . import prompt
+from . import examples, prompt
 
 
 class Planner:
@@ -49,9 +49,16 @@ class Planner:
         """The planner registry's version this planner serves ('' when it cannot say)."""
         return ""
 
+    def solved_examples(self) -> examples.SolvedExamples | None:
+        """The solved examples the adapter planning now was trained with (None: none)."""
+        return examples.of_adapter(resolve_adapter(self.settings.adapter,
+                                                   self.settings.planner_registry))
+
     def propose(self, question: str, *, passages=(), history=(), problems=()) -> str:
         if self.tuned:
-            text = prompt.render_tuned(question, history=history, problems=problems)
+            bank = self.solved_examples()
+            text = prompt.render_tuned(question, history=history, problems=problems,
+                                       examples=bank.nearest(question) if bank else ())
         else:
             text = prompt.render(question, self.registry, passages=passages, history=history,
                                  problems=problems, n_examples=self.settings.examples)

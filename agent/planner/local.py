@@ -25,7 +25,7 @@ from typing import Any
 
 from ..model import base_checkpoint, model_cache, resolve_planner
 from ..training.versions import POINTER, PlannerRegistry
-from . import Planner, cut_off
+from . import Planner, cut_off, examples
 from .schema import SEPARATORS, compile_plan_grammar, plan_schema
 
 log = logging.getLogger(__name__)
@@ -179,6 +179,11 @@ class TransformersPlanner(Planner):
         tmp.write_text(compiled.serialize_json())
         tmp.replace(cached)
         return compiled
+
+    def solved_examples(self):
+        pinned = getattr(self._local, "pinned", None)
+        serving = pinned.serving if pinned is not None else self._next()
+        return examples.of_adapter(serving.adapter)
 
     # ------------------------------------------------------------------ planning
     def propose(self, question: str, **context) -> str:

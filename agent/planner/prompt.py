@@ -4,7 +4,9 @@ A general model gets ``planner.j2``: the tool catalogue, retrieved notes and the
 examples closest in wording to the question (most similar last, next to the question), so
 a small model sees the pattern it needs right before it writes. The fine-tuned planner gets
 ``tuned.j2``: only the conversation in Gemma's chat turns, the question last, because it has
-learnt the tools; its plans are written as :func:`plan_text` writes them in training.
+learnt the tools, and, when its adapter carries solved examples (``examples.py``), the one
+nearest to the question with its plan; its plans are written as :func:`plan_text` writes
+them in training.
 """
 
 from __future__ import annotations
@@ -67,12 +69,13 @@ def plan_text(plan: dict) -> str:
     return write_plan(plan)
 
 
-def render_tuned(question: str, *, history=(), problems=()) -> str:
+def render_tuned(question: str, *, history=(), problems=(), examples=()) -> str:
     """The fine-tuned planner's prompt (its training prompts are rendered here too), with
-    the last earlier turn of the conversation, as in training."""
+    the last earlier turn of the conversation and the solved ``examples`` (``{"question",
+    "plan"}``), as in training."""
     return template("tuned.j2").render(
         question=question.strip(), history=[h for h in history if h.get("plan")][-1:],
-        problems=list(problems))
+        problems=list(problems), examples=list(examples))
 
 
 def question_of(prompt: str) -> str:
@@ -80,4 +83,6 @@ def question_of(prompt: str) -> str:
     note on a failed plan); a prompt of another form is returned as it is."""
     turns = prompt.split("<start_of_turn>user\n")
     last = turns[-1].split("<end_of_turn>")[0] if len(turns) > 1 else prompt
+    if last.startswith("Solved: ") and "\nQuestion: " in last:
+        last = last.rsplit("\nQuestion: ", 1)[1]
     return last.split("\n(A plan for this failed:")[0].strip()

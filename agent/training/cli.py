@@ -34,7 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", type=Path, default=Path("data/planner"),
                    help="folder of train/val/test.jsonl (built first when missing)")
     p.add_argument("--rebuild", action="store_true", help="draw and run the examples again")
-    p.add_argument("--scale", type=float, default=1.0, help="questions per template, relative")
+    from .data import SCALE
+    p.add_argument("--scale", type=float, default=SCALE, help="questions per template, relative")
     p.add_argument("--out", type=Path, default=ADAPTER, help="where the adapter goes")
     p.add_argument("--epochs", type=float, help=f"default: {d.epochs} (planner), "
                    f"{RewardConfig.epochs} (reward)")
@@ -44,6 +45,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=int, default=d.batch_size)
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--max-steps", type=int, default=d.max_steps)
+    p.add_argument("--resume", type=Path, metavar="WORK", help="go on from the last "
+                   "checkpoint of an interrupted run in its work folder")
+    p.add_argument("--plain-prompt", action="store_true", help="train without the nearest "
+                   "solved example in the prompt (and ship no examples.jsonl)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -61,8 +66,9 @@ def run(args) -> int:
     config = TrainConfig(epochs=args.epochs or d.epochs, learning_rate=args.lr or d.learning_rate,
                          rank=args.rank,
                          alpha=2 * args.rank, batch_size=args.batch_size, seed=args.seed,
-                         max_steps=args.max_steps)
-    info = train(args.data, args.out, config, progress=not args.quiet)
+                         max_steps=args.max_steps, solved_examples=not args.plain_prompt)
+    info = train(args.data, args.out, config, progress=not args.quiet,
+                 resume=getattr(args, "resume", None))
     write_card(args.out)
     print(json.dumps({k: v for k, v in info.items() if k != "data"}))
     return 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..model import base_checkpoint
+from ..planner.examples import FILE as EXAMPLES
 from .train import _to_half, cpu_bf16, hardware, publish
 
 METHODS = ("dpo", "kto", "grpo")
@@ -139,6 +141,8 @@ def update_policy(adapter: Path | None, data: list[dict], out: Path,
     staging = work / "adapter"
     trainer.model.save_pretrained(staging, selected_adapters=["default"])
     _to_half(staging / "adapter_model.safetensors")
+    if adapter is not None and (Path(adapter) / EXAMPLES).exists():   # its prompts showed them
+        shutil.copy(Path(adapter) / EXAMPLES, staging / EXAMPLES)
     info = {"method": config.method, "parent_adapter": str(adapter) if adapter else None,
             "config": asdict(config), "rows": len(rows), "steps": result.global_step,
             "train_loss": round(result.training_loss, 4), "seconds": round(seconds, 1),

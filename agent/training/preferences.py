@@ -69,8 +69,10 @@ class _Candidate:
     outcome: str = ""               # verified, failed or "" (ran, nothing to say)
 
 
-def export(store, registry=None) -> Preferences:
-    """Pairs and unpaired examples from every answer and rating in ``store``."""
+def export(store, registry=None, examples=None) -> Preferences:
+    """Pairs and unpaired examples from every answer and rating in ``store``, their prompts
+    as the planner being trained writes them: with the nearest of its solved ``examples``
+    (``agent.planner.examples``) when it was trained with them."""
     registry = registry or default_registry()
     traces = store.traces()
     latest: dict[str, object] = {}
@@ -84,7 +86,8 @@ def export(store, registry=None) -> Preferences:
     for t in traces:
         answer = t.answer
         history = [previous[t.thread_id]] if t.thread_id in previous else []
-        prompt = render_tuned(answer["question"], history=history)
+        prompt = render_tuned(answer["question"], history=history,
+                              examples=examples.nearest(answer["question"]) if examples else ())
         questions[prompt] = answer["question"]
         if answer.get("plan"):
             previous[t.thread_id] = {"question": answer["question"],

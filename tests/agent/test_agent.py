@@ -16,7 +16,7 @@ import sympy as sp
 from agent import Agent, Answer
 from agent.config import Settings
 from agent.planner import Planner
-from agent.planner.prompt import plan_text
+from agent.planner.prompt import plan_text, question_of
 from tools.mathparse import parse_expr
 
 
@@ -263,8 +263,10 @@ def test_follow_up_after_a_restart_sees_the_earlier_turn(settings):
         # the fine-tuned planner's chat turns: the earlier turn, then the follow-up
         assert ("<start_of_turn>user\nKretschmann scalar of Kerr<end_of_turn>\n"
                 "<start_of_turn>model\n" + plan_text(first) + "<end_of_turn>\n") in prompt
-        assert prompt.endswith("<start_of_turn>user\nnow the same for Reissner-Nordstrom"
-                               "<end_of_turn>\n<start_of_turn>model\n")
+        # ... (after the solved example nearest to it, when the adapter carries them)
+        assert prompt.endswith("now the same for Reissner-Nordstrom<end_of_turn>\n"
+                               "<start_of_turn>model\n")
+        assert question_of(prompt) == "now the same for Reissner-Nordstrom"
         assert ans.verified and ans.thread_id == "t1"
         # RN: K = (48 M^2 r^2 - 96 M Q^2 r + 56 Q^4) / r^8
         assert same(ans.final.value, "(48*M**2*r**2 - 96*M*Q**2*r + 56*Q**4)/r**8")

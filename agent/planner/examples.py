@@ -1,0 +1,106 @@
+"""Solved examples for the fine-tuned planner: the questions it was trained on, with their
+verified plans, searched by meaning. The question nearest to the one asked goes into the
+prompt with its plan, so the 270M planner edits a plan it has seen rather than recalling one
+from its weights alone (on held-out phrasings the nearest training plan already has the right
+tools nine times in ten).
+
+An adapter trained this way carries its examples in ``examples.jsonl`` beside its weights
+(one ``{"family", "question", "plan"}`` per line), so the prompt it was trained on travels
+with it; an adapter without that file gets the plain prompt. Questions are embedded with
+all-MiniLM-L6-v2 (``tools.retrieval.embedding``, offline); the vectors are cached next to the
+converted models, keyed by the file's content.
+
+>>> bank = SolvedExamples([
+...     {"family": "a", "question": "Ricci scalar of Kerr", "plan": {"steps": [], "final": "s1"}},
+...     {"family": "b", "question": "Is the Milne universe flat?", "plan": {"steps": [], "final": "s1"}}])
+>>> [e["family"] for e in bank.nearest("Kerr: what is its scalar curvature R?")]
+['a']
+>>> [e["family"] for e in bank.nearest("Kerr: what is its scalar curvature R?", exclude="a")]
+['b']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+FILE = "examples.jsonl"
+SHOWN = 1                              # solved examples in each prompt
+
+
+class SolvedExamples:
+    """Questions with their plans; :meth:`nearest` finds those closest in meaning."""
+
+    def __init__(self, rows: list[dict], vectors: np.ndarray | None = None) -> None:
+        from tools.retrieval.embedding import embed
+        self.rows = list(rows)
+        self.vectors = (vectors if vectors is not None
+                        else embed([r["question"] for r in self.rows]))
+        self.families = np.array([r.get("family", "") for r in self.rows])
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def nearest(self, question: str, k: int = SHOWN, exclude: str = "") -> list[dict]:
+        """The ``k`` rows nearest to ``question``, nearest last (next to the question in the
+        prompt); rows of the family ``exclude`` are passed over (in training, a question
+        never sees its own phrasing family, as a held-out question never does)."""
+        from tools.retrieval.embedding import embed
+        return self.nearest_to(embed([question])[0], k, exclude)
+
+    def nearest_to(self, vector: np.ndarray, k: int = SHOWN, exclude: str = "") -> list[dict]:
+        scores = self.vectors @ vector
+        if exclude:
+            scores = np.where(self.families == exclude, -np.inf, scores)
+        best = np.argsort(-scores, kind="stable")[:k]
+        return [self.rows[i] for i in best[::-1] if np.isfinite(scores[i])]
+
+    # ------------------------------------------------------------------ on disk
+    def save(self, folder: Path) -> Path:
+        """Write the rows into ``folder``/examples.jsonl (through a temporary file)."""
+        path = Path(folder) / FILE
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
+                               for r in self.rows))
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path: Path) -> SolvedExamples:
+        """The examples of ``path``, their vectors from the cache when it has them."""
+        from ..model import model_cache
+        data = Path(path).read_bytes()
+        rows = [json.loads(line) for line in data.decode().splitlines() if line.strip()]
+        cache = model_cache() / "examples" / f"{hashlib.sha256(data).hexdigest()[:16]}.npy"
+        if cache.exists():
+            vectors = np.load(cache)
+            if len(vectors) == len(rows):
+                return cls(rows, vectors)
+        bank = cls(rows)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(cache.stem + ".tmp.npy")
+        np.save(tmp, bank.vectors)
+        tmp.replace(cache)
+        return bank
+
+
+_lock = threading.Lock()
+
+
+def of_adapter(adapter: Path | None) -> SolvedExamples | None:
+    """The solved examples an adapter was trained with (None: it has none, or no adapter)."""
+    if adapter is None or not (Path(adapter) / FILE).exists():
+        return None
+    path = Path(adapter) / FILE
+    with _lock:
+        return _load(str(path.resolve()), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, stamp: int) -> SolvedExamples:
+    return SolvedExamples.load(Path(path))

@@ -1,0 +1,127 @@
+"""Solved examples in the fine-tuned planner's prompt: the nearest training question by
+meaning, never from the question's own phrasing family in training, carried by the adapter
+and shown by every backend's prompt, the RLHF data included."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from agent.config import Settings
+from agent.planner import Planner, examples as solved_examples
+from agent.planner.examples import SolvedExamples, of_adapter
+from agent.planner.prompt import question_of, render_tuned
+from agent.registry import default_registry
+from agent.training.data import draw
+from agent.training.intents import all_intents
+from agent.training.train import bank, rows
+
+
+def _plan(metric: str, quantity: str) -> dict:
+    return {"steps": [{"id": "s1", "tool": "curvature",
+                       "args": {"metric": metric, "quantity": quantity}}], "final": "s1"}
+
+
+ROWS = [
+    {"family": "scalar#0", "question": "Ricci scalar of the Kerr metric",
+     "plan": _plan("kerr", "ricci_scalar")},
+    {"family": "scalar#1", "question": "What is the Kretschmann invariant of Schwarzschild?",
+     "plan": _plan("schwarzschild", "kretschmann")},
+    {"family": "pde#0", "question": "Solve the heat equation u_t = u_xx on a rod",
+     "plan": {"steps": [{"id": "s1", "tool": "solve_pde", "args": {"problem": "heat"}}],
+              "final": "s1"}},
+    {"family": "lit#0", "question": "Who discovered the rotating black hole solution?",
+     "plan": {"steps": [{"id": "s1", "tool": "search_literature",
+                         "args": {"query": "Who discovered the rotating black hole solution?"}}],
+              "final": "s1"}},
+]
+
+
+@pytest.fixture(scope="module")
+def solved():
+    return SolvedExamples(ROWS)
+
+
+def test_the_nearest_example_is_the_one_closest_in_meaning(solved):
+    assert solved.nearest("K = R_abcd R^abcd for a Schwarzschild black hole")[0] == ROWS[1]
+    assert solved.nearest("diffusion equation on an interval, please solve")[0] == ROWS[2]
+    assert solved.nearest("which physicist found the Kerr solution?")[0] == ROWS[3]
+    two = solved.nearest("Kretschmann scalar of Schwarzschild", k=2)
+    assert two[-1] == ROWS[1] and len(two) == 2          # nearest last, next to the question
+
+
+def test_a_question_never_sees_its_own_phrasing_family(solved):
+    question = "What is the Kretschmann invariant of Schwarzschild?"
+    assert solved.nearest(question)[0]["family"] == "scalar#1"
+    shown = solved.nearest(question, exclude="scalar#1")
+    assert shown and shown[0]["family"] != "scalar#1"
+
+
+def test_examples_travel_with_the_adapter_and_their_vectors_are_cached(solved, tmp_path,
+                                                                       monkeypatch):
+    monkeypatch.setenv("GEODESIC_MODEL_CACHE", str(tmp_path / "cache"))
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    assert of_adapter(adapter) is None and of_adapter(None) is None
+    solved.save(adapter)
+    loaded = of_adapter(adapter)
+    assert loaded.rows == ROWS
+    np.testing.assert_allclose(loaded.vectors, solved.vectors, atol=1e-5)
+    assert len(list((tmp_path / "cache" / "examples").glob("*.npy"))) == 1
+    again = SolvedExamples.load(adapter / "examples.jsonl")      # from the cache
+    np.testing.assert_array_equal(again.vectors, loaded.vectors)
+
+
+def test_the_prompt_shows_the_example_before_the_question():
+    text = render_tuned("Ricci scalar of RN", examples=[ROWS[0]])
+    assert text == ("<start_of_turn>user\nSolved: Ricci scalar of the Kerr metric\nPlan: "
+                    '{"steps":[{"id":"s1","tool":"curvature","args":{"metric":"kerr",'
+                    '"quantity":"ricci_scalar"}}],"final":"s1"}\nQuestion: Ricci scalar of RN'
+                    "<end_of_turn>\n<start_of_turn>model\n")
+    assert question_of(text) == "Ricci scalar of RN"
+    failed = render_tuned("Ricci scalar of RN", examples=[ROWS[0]], problems=["s1: bad"])
+    assert question_of(failed) == "Ricci scalar of RN"
+    assert render_tuned("q") == "<start_of_turn>user\nq<end_of_turn>\n<start_of_turn>model\n"
+
+
+def test_training_prompts_show_an_example_of_another_family():
+    examples = [e.record() for e in draw(all_intents(), seed=0, scale=0.2)
+                if e.split == "train"][:300]
+    solved = bank(examples)
+    prompts = rows(examples, solved)
+    by_question = {r["question"]: r for r in solved.rows}
+    for e, row in zip(examples, prompts):
+        shown = row["prompt"].split("Solved: ", 1)[1].split("\nPlan: ", 1)[0]
+        assert by_question[shown]["family"] != e["family"]
+        assert question_of(row["prompt"]) == e["question"].strip()
+    same_tools = sum(
+        [s["tool"] for s in by_question[r["prompt"].split("Solved: ", 1)[1].split(
+            "\nPlan: ", 1)[0]]["plan"]["steps"]] == [s["tool"] for s in e["plan"]["steps"]]
+        for e, r in zip(examples, prompts))
+    assert same_tools / len(examples) > 0.8       # the example is mostly the right shape
+    assert rows(examples[:3]) == rows(examples[:3], None)
+    assert "Solved: " not in rows(examples[:3])[0]["prompt"]
+
+
+class _Echo(Planner):
+    """A planner whose 'model' writes one fixed plan: the prompt is what is under test."""
+    name = "echo"
+
+    def complete(self, text: str) -> str:
+        return json.dumps(_plan("kerr", "ricci_scalar"))
+
+
+def test_a_planner_whose_adapter_has_examples_shows_the_nearest(solved, tmp_path):
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_config.json").write_text("{}")
+    planner = _Echo(Settings(adapter=str(adapter)), default_registry())
+    planner.propose("Kretschmann scalar of Schwarzschild")
+    assert planner.last_prompt == render_tuned("Kretschmann scalar of Schwarzschild")
+    solved.save(adapter)
+    planner.propose("Kretschmann scalar of Schwarzschild")
+    assert planner.last_prompt == render_tuned("Kretschmann scalar of Schwarzschild",
+                                               examples=[ROWS[1]])
+    assert solved_examples.of_adapter(adapter) is planner.solved_examples()
