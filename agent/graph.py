@@ -187,7 +187,8 @@ class Flow:
             problems.append("no independent check applies to these steps (passages are "
                             "quoted, not verified)")
         relevance = [] if state["question"] == GIVEN_PLAN else \
-            check_relevance(state["question"], state["plan"])
+            check_relevance(state["question"], state["plan"],
+                            {r["id"]: r.get("value") for r in state["steps"] if r["ok"]})
         for check in relevance:                   # the plan for the question asked?
             check.step = "plan"                  # (it ties the plan to the question; it
             checks.append(check)                 # verifies no mathematics of its own)

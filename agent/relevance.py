@@ -22,11 +22,13 @@ True
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
+from .stated import stated_problems
 from .verify import Check
 
 NAME = "the plan answers the question asked"
@@ -88,6 +90,7 @@ class Ask:
     holds: Callable[[PlanView], bool]
     needs: str
     unless: str = ""
+    any_plan: bool = False          # also asked of plans with a curvature step
 
 
 def _quantity(*names: str) -> Callable[[PlanView], bool]:
@@ -166,8 +169,9 @@ DERIVED = (
         "a plan for it finds the photon sphere and evaluates r/sqrt(f) there",
         unless=r"defl|bend|bent|lens|leens|lesn|\bray\b|starlight"),
     Ask("the photon sphere", r"photon sphere|light ring|photon orbit|circular (null|light|photon)"
-        r"|light (can |travel|orbit)[^.?]*circ|null circular|circular orbit of light",
-        lambda p: _uses("solve")(p) and (_any_has(r"/\(?r\^2\)?|/r\*\*2|/\(r\^2")(p)
+        r"|light (can |travel|orbit)[^.?]*circ|null circular|circular orbit of light"
+        r"|null effective potential|extrem\w* of f\(r\)/r\^2",
+        lambda p: _uses("solve")(p) and (_any_has(r"\)\s*/\s*\(?r\s*(\^|\*\*)\s*2")(p)
                                           or bool(p.curvature())),
         "a plan for it finds the extremum of f/r^2", unless=r"impact parameter|shadow"),
     Ask("the marginally bound orbit", r"marginally bound|\be ?= ?1\b",
@@ -193,6 +197,12 @@ DERIVED = (
         lambda p: not any("L" in (s.get("args", {}).get("variables") or []) for s in p.steps),
         "a plan for it solves V'(r) = 0 for r at the given L",
         unless=r"isco|innermost|last stable|marginally|null"),
+    Ask("the horizon", r"horizons?\b(?! problem)",
+        lambda p: _uses("solve")(p) or _uses("integrate")(p) or _uses("limit")(p)
+        or _uses("search_literature")(p),
+        "a plan for it solves f(r) = 0 (or Delta = 0) for r", any_plan=True,
+        unless=r"surface gravity|temperature|angular velocity|\barea\b|entropy|κ|\\kappa|kappa"
+               r"|inside|formation|isotropic|eddington|kruskal|painlev|\bcross|coordinates"),
     Ask("the perihelion advance", r"perihelion|periapsis|precession", _uses("series"),
         "a plan for it expands the radial frequency of the orbit equation in M"),
     Ask("the deflection of light", r"deflect|bending|lensing|bent", _uses("integrate"),
@@ -455,6 +465,139 @@ def _stray_numbers(question: str, view: PlanView) -> list[str]:
     return stray
 
 
+# catalogue variants a question must name by their qualifier (a plan may not pick "open
+# FLRW" for "FLRW with spatial curvature k", nor the 2-sphere for a 3-sphere): the words
+# (read through a typo) or the formulas that name each
+QUALIFIED = {
+    "flrw_open": (("open", "hyperbolic", "negatively"), r"k\s*=\s*-\s*1"),
+    "flrw_closed": (("closed", "positively"), r"k\s*=\s*\+?\s*1\b"),
+    "flrw_flat": (("flat", "euclidean"), r"k\s*=\s*0\b"),
+    "de_sitter_flat_slicing": (("slicing", "poincare", "planar", "inflationary"),
+                               r"e\^|exp\s*\("),
+    "minkowski_spherical": (("spherical", "polar"), None),
+    "minkowski_cylindrical": (("cylindrical",), None),
+    "schwarzschild_isotropic": (("isotropic",), None),
+    "sphere": (("2-sphere", "two-sphere", "sphere"), r"\b2d\b|two-dim|2-dim"),
+}
+
+
+def _unqualified(question: str, metric: str) -> bool:
+    """Whether ``metric`` is a qualified variant that the question does not name as such (a
+    3-sphere's line element is not the catalogue's 2-sphere)."""
+    if metric not in QUALIFIED:
+        return False
+    words, formula = QUALIFIED[metric]
+    text = _plain(question)
+    if metric == "sphere" and re.search(r"3-sphere|three-sphere|\\?chi", text):
+        return True
+    if formula and re.search(formula, text):
+        return False
+    seen = re.findall(r"[a-z0-9-]+", text)
+    return not any(w == k or len(k) >= 5 and difflib.SequenceMatcher(None, w, k).ratio() >= 0.8
+                   for w in seen for k in words)
+
+
+def _unstated_parameters(question: str, view: PlanView) -> list[str]:
+    """``name = value`` settings of a curvature step's parameters that the question does not
+    make (``Kretschmann of Kerr`` with a = 1 is the Kretschmann of another spacetime)."""
+    assigned = _assigned(question)
+    return [f"{name} = {value}" for a in view.curvature()
+            for name, value in (a.get("parameters") or {}).items() if name not in assigned]
+
+
+_CALCULUS_VARIABLE = {"limit": "variable", "differentiate": "variable", "integrate": "variable",
+                      "series": "variable"}
+
+
+def _idle_steps(view: PlanView) -> list[str]:
+    """Calculus steps in a variable their expression does not contain (a limit in r of
+    1/sqrt(1 - r_s/R)): they change nothing, so the plan is not doing what it means to.
+    Expressions made from earlier steps are not read."""
+    idle = []
+    for s in view.steps:
+        args = s.get("args", {})
+        expression, variable = args.get("expression"), args.get(
+            _CALCULUS_VARIABLE.get(s.get("tool"), ""))
+        if not isinstance(expression, str) or not isinstance(variable, str) or "$" in expression:
+            continue
+        names = {_WORDS.get(n, n) for n in re.findall(r"[A-Za-z_][A-Za-z_0-9]*|[^\x00-\x7f]",
+                                                         _latex_names(expression))}
+        if _WORDS.get(variable, variable) not in names:
+            idle.append(f"{s.get('id')} takes a {s['tool']} in {variable} of an expression "
+                        f"without {variable}")
+    return idle
+
+
+# boundary conditions a PDE question states in words: (kind, cue); a spec must hold that kind.
+# ``u_x = 0 on`` counts only as a clause of its own, not the end of ``u_t + u_x = 0``
+_CLAUSE = r"(?:^|[,;(:]|\band|\bwith|\bwhere|\bif)\s*"
+_BOUNDARY_CUES = (
+    ("neumann", r"insulated|no (heat )?flux|zero flux|neumann|u_x\s*\(\s*[\w.]+\s*,\s*t\s*\)"
+                r"\s*=|" + _CLAUSE + r"(u_x|du/dx)\s*=\s*0\s*(at|on)\b"),
+    ("dirichlet", r"held at|kept at|fixed (ends?|at)|ends? (are |is )?fixed|clamped|dirichlet"
+                  r"|(ends?|edges?) do not move|vanishing at|u\s*\(\s*-?[\w.]+\s*,\s*t\s*\)\s*="
+                  r"|" + _CLAUSE + r"u\s*=\s*0\s*(at|on)\b"),
+    ("periodic", r"periodic|on a ring|around (a|the) circle"),
+)
+
+
+def _missing_conditions(question: str, view: PlanView) -> list[str]:
+    text = _plain(question)
+    missing = []
+    for s in view.steps:
+        spec = s.get("args", {}).get("spec") if s.get("tool") == "solve_pde" else None
+        if not isinstance(spec, dict):
+            continue
+        kinds = {c.get("kind") for c in spec.get("conditions") or [] if isinstance(c, dict)}
+        for kind, cue in _BOUNDARY_CUES:
+            m = re.search(cue, text)
+            if m and kind not in kinds and not (kind == "neumann" and "robin" in kinds):
+                missing.append(f"the question states a {kind} condition ({m.group(0)!r}); the "
+                               f"plan's spec has none")
+    return missing
+
+
+def _dropped_parameters(question: str, view: PlanView, named: list[set[str]]) -> list[str]:
+    """The parameters of the spacetime a question names (M of Schwarzschild) when the
+    question gives them no value and a plan without a catalogue metric writes none of them:
+    it answers for a mass (charge, spin) nobody asked about."""
+    if view.curvature() or not named or not all(named) or not view.text().strip() or re.search(r"\bsun\b|solar|m_sun|m_⊙|\bkm\b|\bkg\b",
+                                                   _plain(question)):
+        return []
+    params = set().union(*(PARAMETERS.get(n, set()) for names in named for n in names))
+    params -= {"l", "a"} if "M" in params else set()     # the mass at least must stay
+    if not params or params & _assigned(question):
+        return []
+    return [] if params & _plan_symbols(view) else sorted(params)
+
+
+_ONE = (r"\b(?:outer|inner|outermost|innermost|event|black[- ]hole|cosmological) horizon\b(?!s)"
+        r"|\br_[+-](?![\w-])|\br_\{[+-]\}")
+_ALL = (r"horizons|radii|roots|\bboth\b|\ball\b|every|orbits\b|extrema|inner and outer|"
+        r"r_- and r_\+|r_\+ and r_-|where are they")
+
+
+def _count_problems(question: str, view: PlanView, outputs: dict) -> list[str]:
+    """One value asked for (the outer horizon) and a list given, or all of them asked for
+    (the horizons, the photon orbits) and one picked out of several."""
+    final = outputs.get(view.final.get("id"))
+    if final is None:
+        return []
+    text = _plain(question)
+    one, every = re.search(_ONE, text), re.search(_ALL, text)
+    if one and not every and isinstance(final, list) and len(final) > 1:
+        return [f"the question asks for one value ({one.group(0)}); the answer lists "
+                f"{len(final)}"]
+    if every and not isinstance(final, list):
+        picked = re.fullmatch(r"\s*\$(s\w+)\[\d+\]\s*",
+                              str(view.final.get("args", {}).get("expression", "")))
+        source = outputs.get(picked.group(1)) if picked else None
+        if isinstance(source, list) and len(source) > 1:
+            return [f"the question asks for all of them ({every.group(0)}); the plan keeps one "
+                    f"of {len(source)}"]
+    return []
+
+
 def _plain(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch) or ch in "̈")
@@ -467,9 +610,10 @@ def _has_line_element(question: str) -> bool:
 
 
 # ---------------------------------------------------------------------- the check
-def check_relevance(question: str, plan: dict) -> list[Check]:
+def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> list[Check]:
     """One check that ``plan`` computes what ``question`` plainly asks for (none when the
-    question states nothing this module reads)."""
+    question states nothing this module reads); ``outputs`` (step id -> value), once the
+    plan has run, let it also count the values the answer gives."""
     view, text = PlanView.of(plan), _plain(question)
     if set(view.tools()) <= {"search_literature"}:
         return []                           # passages quoted: nothing derived to check
@@ -501,7 +645,7 @@ def check_relevance(question: str, plan: dict) -> list[Check]:
     for ask in DERIVED:
         if _asks(ask, text):
             read.append(ask.what)
-            if _curvature_free(view) and not ask.holds(view):
+            if (ask.any_plan or _curvature_free(view)) and not ask.holds(view):
                 problems.append(f"the question asks for {ask.what}: {ask.needs}")
     named = spacetimes(question)
     allowed = _ALWAYS | _question_symbols(question) | set().union(
@@ -534,6 +678,26 @@ def check_relevance(question: str, plan: dict) -> list[Check]:
             read.append("the line element")
             problems.append(f"the question's line element has d{', d'.join(sorted(asked_d))}; "
                             f"the plan's has d{', d'.join(sorted(planned_d))}")
+    dropped = _dropped_parameters(question, view, named)
+    if dropped:
+        read.append("its symbols")
+        problems.append(f"the question gives {', '.join(dropped)} no value; the plan has none "
+                        f"of {', '.join(dropped)}")
+    for setting in _unstated_parameters(question, view):
+        read.append("its given values")
+        problems.append(f"the plan sets {setting}, which the question does not give")
+    for idle in _idle_steps(view):
+        read.append("its steps")
+        problems.append(idle)
+    for missing in _missing_conditions(question, view):
+        read.append("its conditions")
+        problems.append(missing)
+    for problem in _count_problems(question, view, outputs or {}):
+        read.append("how many values it asks for")
+        problems.append(problem)
+    for problem in stated_problems(question, plan):
+        read.append("its formulas")
+        problems.append(problem)
     stray = _stray_numbers(question, view)
     if stray:
         read.append("its numbers")
@@ -544,7 +708,7 @@ def check_relevance(question: str, plan: dict) -> list[Check]:
     if named and catalogue:
         allowed = set().union(*named)
         read.append("the spacetime")
-        wrong = [m for m in catalogue if m not in allowed]
+        wrong = [m for m in catalogue if m not in allowed or _unqualified(question, m)]
         if wrong:
             problems.append(f"the question is about {_named(question)}; the plan computes "
                             f"with {', '.join(wrong)}")

@@ -1,0 +1,251 @@
+"""What a question writes out in formulas, and whether the plan uses it as written.
+
+A small planner copies formulas from the question into its plan, and a slip in the copy (a
+sign, a dropped term, ``Λ/r^2`` for ``Λ r^2``) gives a plan whose mathematics checks out
+perfectly -- for another problem. This module reads the differential equations a question
+states and the metric function it gives (``f(r) = ...``, ``Δ = ...``), with the safe parser
+and the PDE module's derivative notation, and asks that the plan solve an equation
+proportional to each stated one and use the stated function (as a whole subexpression, the
+question's given values put in). A formula it cannot read is passed over: it only speaks
+when it has read both sides.
+
+>>> plan = {"steps": [{"id": "s1", "tool": "dsolve", "args": {"equation": "y'' + 4*y = sin(t)",
+...          "function": "y", "variable": "t"}}], "final": "s1"}
+>>> stated_problems("Solve y'' + 4y = sin t, y(0) = 0, y'(0) = 0.", plan)
+[]
+>>> stated_problems("Solve y'' - 4y = sin t with y(0) = 0.", plan)
+["the question's equation y'' - 4y = sin t is not the plan's y'' + 4*y = sin(t)"]
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import sympy as sp
+
+from tools.mathparse import ParseError, parse_expr
+
+# a formula ends at punctuation that separates clauses, or where the prose starts again
+_BREAK = re.compile(r"[,;]\s|\.\s|\?|:\s|\$|\s(?:on|for|with|where|when|and|if|from|in|over|"
+                    r"inside|subject|given|starting|until|up|at|to|then|find|solve|give|"
+                    r"what|integrate|using|use)\s", re.IGNORECASE)
+_TRIALS = 3
+
+
+def stated_problems(question: str, plan: dict) -> list[str]:
+    """Why the plan does not use the formulas the question states (empty: it does, or
+    nothing was read)."""
+    problems = []
+    for step in plan.get("steps", []):
+        for context, written in _equations_of(step):
+            problems += _equation_problems(question, context, written)
+    problems += _function_problems(question, plan)
+    return problems
+
+
+# ---------------------------------------------------------------------- equations
+def _equations_of(step: dict):
+    """(parsing context, equation text) for each differential equation a step solves."""
+    from tools.pde.equations import Context
+    args = step.get("args", {})
+    try:
+        if step.get("tool") == "dsolve" and isinstance(args.get("equation"), str):
+            yield Context([args.get("function") or "y"], [args.get("variable") or "x"], {}), \
+                args["equation"]
+        spec = args.get("spec") if step.get("tool") == "solve_pde" else None
+        if isinstance(spec, dict) and isinstance(spec.get("variables"), dict):
+            context = Context(spec.get("unknowns") or ["u"], list(spec["variables"]),
+                              spec.get("parameters") or {})
+            for text in spec.get("equations") or []:
+                if isinstance(text, str):
+                    yield context, text
+    except Exception:                        # noqa: BLE001 - a plan the tools refuse anyway
+        return
+
+
+def _fragments(question: str) -> list[str]:
+    """Pieces of the question between clause breaks that contain one '='."""
+    text = question.replace("\\,", " ").replace("\\;", " ")
+    return [p.strip() for p in _BREAK.split(text) if p and p.count("=") == 1]
+
+
+def _residual(context, text: str) -> sp.Expr | None:
+    try:
+        return context.equation(text)
+    except Exception:                        # noqa: BLE001 - not an equation of this problem
+        return None
+
+
+def _read_equation(context, fragment: str) -> tuple[str, sp.Expr | None]:
+    """The widest run of words around the '=' of ``fragment`` that reads as an equation of
+    the problem (``Solve y'' + y = 0 now`` is read as ``y'' + y = 0``)."""
+    words = fragment.split()
+    if len(words) > 30:
+        return fragment, None
+    eq = next(i for i, w in enumerate(words) if "=" in w)
+    for width in range(len(words), 0, -1):
+        for start in range(0, len(words) - width + 1):
+            if not start <= eq < start + width:
+                continue
+            text = " ".join(words[start:start + width]).strip(".,;")
+            residual = _residual(context, text)
+            if residual is not None:
+                return text, residual
+    return fragment, None
+
+
+def _equation_problems(question: str, context, written: str) -> list[str]:
+    planned = _residual(context, written)
+    if planned is None:
+        return []
+    problems = []
+    for fragment in _fragments(question):
+        fragment, stated = _read_equation(context, fragment)
+        if stated is None or not stated.atoms(sp.Derivative):
+            continue                          # a condition such as y(0) = 1, or unreadable
+        if _derivatives(stated) != _derivatives(planned) or _order(stated) != _order(planned):
+            continue                          # a condition (u_x = 0), another equation
+        if not _proportional(stated, planned):
+            problems.append(f"the question's equation {fragment} is not the plan's {written}")
+    return problems
+
+
+def _derivatives(expr: sp.Expr) -> set:
+    """The unknowns an equation differentiates (which equation of a system it is)."""
+    return {d.expr for d in expr.atoms(sp.Derivative)}
+
+
+def _order(expr: sp.Expr) -> int:
+    """The highest derivative order in ``expr`` (u_xx and u_xt are both 2)."""
+    return max((d.derivative_count for d in expr.atoms(sp.Derivative)), default=0)
+
+
+def _proportional(a: sp.Expr, b: sp.Expr) -> bool:
+    """Whether a = c*b for a nonzero constant c, at random values of every symbol, function
+    and derivative (treated as independent numbers)."""
+    atoms = sorted(a.atoms(sp.Derivative) | b.atoms(sp.Derivative), key=str)
+    atoms += sorted((a.atoms(sp.core.function.AppliedUndef)
+                     | b.atoms(sp.core.function.AppliedUndef)), key=str)
+    rng = random.Random(0)
+    ratios = []
+    for _ in range(_TRIALS):
+        values = {x: sp.Float(rng.uniform(0.3, 1.7)) for x in atoms}
+        av, bv = (e.xreplace(values) for e in (a, b))
+        symbols = {s: sp.Float(rng.uniform(0.3, 1.7)) for s in av.free_symbols | bv.free_symbols}
+        try:
+            x, y = complex(av.xreplace(symbols).evalf()), complex(bv.xreplace(symbols).evalf())
+        except (TypeError, ValueError):
+            return True                       # cannot tell: say nothing
+        if abs(y) < 1e-12:
+            if abs(x) > 1e-9:
+                return False
+            continue
+        ratios.append(x / y)
+    return all(abs(r - ratios[0]) <= 1e-6 * max(1.0, abs(ratios[0])) and abs(r) > 1e-12
+               for r in ratios) if ratios else True
+
+
+# ---------------------------------------------------------------------- metric functions
+_FUNCTION = re.compile(r"(?<![\w\\])(?:f\s*\(\s*r\s*\)|f|Δ\s*(?:\(\s*r\s*\))?|\\Delta"
+                       r"(?:\s*\(\s*r\s*\))?)\s*=\s*")
+_VALUE = re.compile(r"(?<![\w^_{\\])([A-Za-zΛμℓ][A-Za-z0-9]*)\s*=\s*(-?\d+(?:\.\d+)?)\b")
+_GREEK = {"Λ": "Lambda", "μ": "mu", "ℓ": "l", "\\Lambda": "Lambda", "\\mu": "mu", "\\ell": "l"}
+
+
+
+def _given_values(question: str) -> dict[str, sp.Expr]:
+    text = question
+    for g, name in _GREEK.items():
+        text = text.replace(g, f" {name} ")
+    return {m.group(1): sp.nsimplify(m.group(2)) for m in _VALUE.finditer(text)
+            if m.group(1) not in ("r", "t", "x", "y", "z", "f", "E")}
+
+
+_LETTERS = {"r", "M", "Q", "a", "l", "mu", "Lambda", "b", "k", "n", "q", "m"}
+
+
+def _read_function(piece: str) -> sp.Expr | None:
+    """The longest start of ``piece`` (by words) that reads as a function of r in the usual
+    parameters (``1 - 2M/r vanish`` is read as ``1 - 2M/r``); ``2Mr`` is 2*M*r, ``ℓ`` is l."""
+    words = piece.split()
+    for n in range(len(words), 0, -1):
+        text = " ".join(words[:n]).rstrip(".,;)(").strip()
+        if not text or text.count("(") != text.count(")"):
+            continue
+        try:
+            f = parse_expr(text)
+        except (ParseError, ValueError):
+            continue
+        f = f.xreplace({s: sp.Symbol("l", real=True) for s in f.free_symbols if str(s) == "ell"})
+        f = f.xreplace({s: sp.Mul(*(sp.Symbol(c, real=True) for c in str(s)))
+                        for s in f.free_symbols
+                        if len(str(s)) > 1 and str(s) not in _LETTERS
+                        and set(str(s)) <= _LETTERS})
+        names = {str(s) for s in f.free_symbols}
+        if "r" in names and names <= _LETTERS:
+            return f
+    return None
+
+
+def _stated_function(question: str) -> sp.Expr | None:
+    """The metric function f(r) (or Δ) the question gives, with its given values put in."""
+    m = _FUNCTION.search(question)
+    if m is None:
+        return None
+    piece = _BREAK.split(question[m.end():], maxsplit=1)[0].strip()
+    f = _read_function(piece)
+    if f is None:
+        return None
+    given = _given_values(question)
+    values = {s: given[str(s)] for s in f.free_symbols if str(s) in given}
+    return f.xreplace(values) if values else f
+
+
+def _plan_expressions(plan: dict) -> list[sp.Expr]:
+    out = []
+    for step in plan.get("steps", []):
+        args = step.get("args", {})
+        texts = [args.get("expression")] + list(args.get("equations") or [])
+        for text in texts:
+            if not isinstance(text, str) or "$" in text:
+                continue
+            for side in text.split("="):
+                try:
+                    out.append(parse_expr(side))
+                except (ParseError, ValueError):
+                    pass
+    return out
+
+
+def _function_problems(question: str, plan: dict) -> list[str]:
+    if any(s.get("tool") in ("curvature", "solve_pde", "dsolve", "search_literature")
+           for s in plan.get("steps", [])) or re.search(r"ergo|g_\{?tt|static limit", question):
+        return []                          # f is given, but something else is asked about
+    f = _stated_function(question)
+    expressions = _plan_expressions(plan)
+    if f is None or not expressions:
+        return []
+    for expr in expressions:
+        for sub in sp.preorder_traversal(expr):
+            if isinstance(sub, sp.Expr) and _same_function(sub, f):
+                return []
+    return [f"the question gives the function {sp.sstr(f)}; no expression of the plan "
+            f"contains it"]
+
+
+def _same_function(a: sp.Expr, b: sp.Expr) -> bool:
+    names = {str(s) for s in a.free_symbols} | {str(s) for s in b.free_symbols}
+    if "r" not in {str(s) for s in a.free_symbols}:
+        return False
+    rng = random.Random(1)
+    for _ in range(_TRIALS):
+        values = {n: sp.Float(rng.uniform(0.2, 0.9)) for n in names}
+        try:
+            x = complex(a.xreplace({s: values[str(s)] for s in a.free_symbols}).evalf())
+            y = complex(b.xreplace({s: values[str(s)] for s in b.free_symbols}).evalf())
+        except (TypeError, ValueError):
+            return False
+        if abs(x - y) > 1e-9 * max(1.0, abs(y)):
+            return False
+    return True
