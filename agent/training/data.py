@@ -28,6 +28,7 @@ from pathlib import Path
 from .intents import Intent, all_intents
 
 SPLITS = ("train", "val", "test")
+SCALE = 1.0                        # questions per template, relative to each intent's own
 
 
 @dataclass
@@ -106,10 +107,30 @@ def _typo(text: str, rng: random.Random) -> str:
     return text[:m.start()] + new + text[m.end():]
 
 
+# ``sin(pi x)`` -> ``sin pi x``: a function of a plain product, followed by nothing that would
+# join the argument (a power, a factor); the parser reads both the same (``tools.mathparse``).
+_CALL = re.compile(r"(\\?)\b(sin|cos|sinh|cosh|tanh)\(([^()+\-/,=^]+)\)(?=\s*(?:[+\-=,;.)$]|$))")
+
+
+def bare_functions(text: str) -> str:
+    """Functions of a simple product written without brackets, as in textbooks: ``sin(pi x)``
+    becomes ``sin pi x``, ``\\sin(\\pi x)`` becomes ``\\sin \\pi x``; anything else is left alone.
+
+    >>> bare_functions("u(x,0) = sin(pi x) + 0.5 sin(3 pi x)")
+    'u(x,0) = sin pi x + 0.5 sin 3 pi x'
+    >>> bare_functions("sin(x)^2 and sin(x) y and exp(-t)")
+    'sin(x)^2 and sin(x) y and exp(-t)'
+    """
+    return _CALL.sub(lambda m: f"{m.group(1)}{m.group(2)} {m.group(3).replace('*', ' ').strip()}",
+                     text)
+
+
 def noisy(question: str, rng: random.Random) -> str:
-    """The question as people type it: sometimes lower-case, without its question mark,
-    with a typo, or wrapped in chatter."""
+    """The question as people type it: sometimes with bare function arguments (``sin pi x``),
+    lower-case, without its question mark, with a typo, or wrapped in chatter."""
     q = question
+    if rng.random() < 0.35:
+        q = bare_functions(q)
     if rng.random() < 0.15:
         q = _typo(q, rng)
     if rng.random() < 0.15 and q[:1].isupper() and not q[1:2].isupper():
@@ -123,7 +144,7 @@ def noisy(question: str, rng: random.Random) -> str:
     return q
 
 
-def draw(intents: list[Intent], seed: int = 0, scale: float = 1.0) -> list[Example]:
+def draw(intents: list[Intent], seed: int = 0, scale: float = SCALE) -> list[Example]:
     """Questions from every template of every intent: ``per_template * scale`` each (at least
     one), deduplicated by question text."""
     examples, seen = [], set()
@@ -166,7 +187,7 @@ def draw(intents: list[Intent], seed: int = 0, scale: float = 1.0) -> list[Examp
     return examples
 
 
-def framed(intent: Intent, seed: int = 0, scale: float = 1.0) -> list[tuple[str, str]]:
+def framed(intent: Intent, seed: int = 0, scale: float = SCALE) -> list[tuple[str, str]]:
     """(family, template) pairs of the intent's asks put into frames: ``FRAMES_PER_ASK *
     scale`` frames per ask, chosen at random (seeded), each its own training family."""
     frames = FRAMES[intent.ask_kind]
@@ -239,7 +260,7 @@ def execute(examples: list[Example], workers: int = 2, progress: bool = True
     return results
 
 
-def build(out: Path, seed: int = 0, scale: float = 1.0, workers: int = 2,
+def build(out: Path, seed: int = 0, scale: float = SCALE, workers: int = 2,
           progress: bool = True) -> dict:
     """Draw, run, keep what verifies, and write ``{train,val,test}.jsonl`` and ``stats.json``."""
     examples = draw(all_intents(), seed=seed, scale=scale)
@@ -295,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=Path("data/planner"))
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--scale", type=float, default=1.0, help="questions per template, relative")
+    p.add_argument("--scale", type=float, default=SCALE, help="questions per template, relative")
     p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     p.add_argument("--check", metavar="MODULE", help="run one question per template of "
                    "agent/training/intents/MODULE.py and print the outcomes")
