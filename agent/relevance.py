@@ -401,13 +401,24 @@ def _question_symbols(question: str) -> set[str]:
 _COORDS = {"r", "t", "x", "y", "z", "u", "v", "theta", "phi", "rho", "chi", "tau", "eta"}
 
 
+# parameters a question sets in words: zero spin is a = 0, an extremal hole a = M or Q = M
+_SET_IN_WORDS = (
+    (r"\b(?:zero|no|vanishing|without)\s+(?:angular momentum|spin|rotation)|non-?\s?rotating"
+     r"|spinless|\bextremal|maximal(?:ly)?\s+(?:spin|rotating)", "a"),
+    (r"\b(?:zero|no|vanishing|without)\s+(?:electric\s+)?charge|uncharged|\bneutral\b"
+     r"|\bextremal", "Q"),
+    (r"\b(?:zero|no|vanishing|without)\s+(?:a\s+)?(?:cosmological constant|lambda)", "Lambda"),
+    (r"\b(?:zero|no|vanishing|without)\s+mass|massless", "M"),
+)
+
+
 def _assigned(question: str) -> set[str]:
     """The names a question gives a value (``M = 1``, ``Q = M``, ``a = 0``), coordinates aside
     (``r = 3M`` says where, not what)."""
     text = question
     for g, name in _WORDS.items():
         text = text.replace(g, f" {name} ")
-    found = set()
+    found = {name for pattern, name in _SET_IN_WORDS if re.search(pattern, text.lower())}
     for m in re.finditer(r"(?<![\w^_{\\])([A-Za-z][A-Za-z0-9]*)\s*=\s*(-?\d|[A-Z]\b|[a-z]\b)", text):
         name = m.group(1)
         if name not in _COORDS and name not in ("G", "c", "f", "ds", "E", "k_B", "hbar"):

@@ -15,6 +15,10 @@ from agent.training.intents import all_intents
 from .test_agent import plan, scripted
 
 SUITES = Path(__file__).resolve().parents[2] / "evals" / "suites"
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+
+
+CURVATURE = "curvature"
 
 
 def verdict(question, p):
@@ -35,6 +39,33 @@ def test_every_reference_plan_of_the_eval_suites_passes():
     assert spoke >= 100                  # it reads most questions, not just a few
 
 
+def test_every_worked_example_of_the_prompt_passes():
+    examples = [json.loads(line) for line in PROMPTS.joinpath("examples.jsonl").read_text()
+                .splitlines() if line.strip()]
+    assert len(examples) >= 5
+    for e in examples:
+        assert verdict(e["question"], e["plan"]) is not False, (e["question"], e["plan"])
+
+
+@pytest.mark.parametrize("question, parameters", [
+    ("Kretschmann scalar of Kerr with zero spin", {"a": "0"}),
+    ("Ricci scalar of a non-rotating Kerr black hole", {"a": "0"}),
+    ("Kretschmann scalar of an uncharged Kerr-Newman hole", {"Q": "0"}),
+    ("Ricci scalar of Schwarzschild-de Sitter without a cosmological constant",
+     {"Lambda": "0"}),
+])
+def test_a_parameter_set_in_words_may_be_set_in_the_plan(question, parameters):
+    metric = ("schwarzschild_de_sitter" if "Sitter" in question
+              else "kerr_newman" if "Newman" in question else "kerr")
+    quantity = "kretschmann" if "Kretschmann" in question else "ricci_scalar"
+    assert verdict(question, plan((CURVATURE, {"metric": metric, "quantity": quantity,
+                                               "parameters": parameters}))) is True
+    # and a parameter the words leave free may not
+    other = {"a": "Q", "Q": "a", "Lambda": "M"}[next(iter(parameters))]
+    assert verdict(question, plan((CURVATURE, {"metric": metric, "quantity": quantity,
+                                               "parameters": {other: "0"}}))) is False
+
+
 def test_every_plan_the_training_generator_writes_passes():
     examples = draw(all_intents(), seed=5, scale=0.3)
     assert len(examples) > 1000
@@ -42,7 +73,6 @@ def test_every_plan_the_training_generator_writes_passes():
         assert verdict(e.question, e.plan) is not False, (e.question, e.plan)
 
 
-CURVATURE = "curvature"
 SLIPS = [
     # (question, wrong plan, what the message says)
     ("Kretschmann scalar of Kerr?",
