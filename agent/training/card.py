@@ -69,7 +69,8 @@ def write_card(folder: Path) -> Path:
                                                           for s in ("train", "val", "test"))),
                 ("train / val / test families", " / ".join(
                     str(data.get("families", {}).get(s)) for s in ("train", "val", "test"))),
-                ("train tokens per epoch", info.get("train_tokens_per_epoch"))]), "",
+                ("train tokens per epoch", info.get("train_tokens_per_epoch")),
+                *([("generator", data["generator"])] if data.get("generator") else [])]), "",
         "## Training", "",
         "TRL `SFTTrainer`, prompt-completion pairs, loss on the completion only, PEFT LoRA on "
         "all linear layers; weights stored in float16. Reproduce (seeded) with "

@@ -41,8 +41,8 @@ from .data import load
 
 @dataclass
 class TrainConfig:
-    epochs: float = 1.0
-    learning_rate: float = 3e-4
+    epochs: float = 2.0
+    learning_rate: float = 1e-3
     rank: int = 16
     alpha: int = 32
     dropout: float = 0.0

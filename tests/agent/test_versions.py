@@ -277,7 +277,9 @@ def test_a_running_planner_takes_up_a_promoted_version(registry):
     except PlanError:                                 # a cut-off plan is a plan all the same
         pass
     assert planner.describe() == "transformers: gemma-3-270m + planner v0001"
-    assert planner.last_prompt == prompt.render_tuned(question)
+    bank = planner.solved_examples()                  # the adapter brings its solved examples
+    assert bank is not None
+    assert planner.last_prompt == prompt.render_tuned(question, examples=bank.nearest(question))
     tuned_model = planner._loaded.model
 
     registry.promote(registry.add(None, kind="base").id)
