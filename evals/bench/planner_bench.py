@@ -143,8 +143,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"{100 * r['exact_match']:5.1f} %  p50 {r['p50_seconds']:6.2f} s  "
                   f"p95 {r['p95_seconds']:6.2f} s  {r['tokens_per_second']:6.1f} tok/s")
         t, b = result["tuned"], result["base"]
-        print(f"{backend:12s} tuned/base: exact match x{t['exact_match'] / max(b['exact_match'], 1e-9):.1f}"
-              f", p50 latency x{t['p50_seconds'] / b['p50_seconds']:.2f}")
+        gain = (f"x{t['exact_match'] / b['exact_match']:.1f}" if b["exact_match"]
+                else f"{100 * t['exact_match']:.1f} % against none")
+        print(f"{backend:12s} tuned/base: exact match {gain}, "
+              f"p50 latency x{t['p50_seconds'] / b['p50_seconds']:.2f}")
     report_file = args.out / "report.json"
     if args.e2e:
         figures["e2e"] = _e2e_figures(e2e(args.workers, args.out, args.e2e_backend,
