@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -615,6 +616,22 @@ def _plain(text: str) -> str:
     return text.replace("–", "-").replace("—", "-").lower()
 
 
+@functools.lru_cache(maxsize=None)
+def _free_functions(metric: str) -> frozenset[str]:
+    """The undefined functions a catalogue spacetime is written with (Phi(r) and b(r) of
+    Morris-Thorne, a(t) of FLRW): it is a family, not the one metric a line element states.
+    Empty for a line element or an unknown name."""
+    if not re.fullmatch(r"[A-Za-z][\w -]*", metric):
+        return frozenset()
+    from sympy.core.function import AppliedUndef
+    from tools.gr import catalog
+    try:
+        components = catalog.get(metric).components
+    except ValueError:                      # not a catalogue name: nothing to say
+        return frozenset()
+    return frozenset(f.func.__name__ for f in components.atoms(AppliedUndef))
+
+
 def _has_line_element(question: str) -> bool:
     return bool(re.search(r"ds\s*(\^\s*2|²)|d[a-zθφρχητ]\^?2.*d[a-zθφρχητ]\^?2", question,
                           re.IGNORECASE))
@@ -689,6 +706,14 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
             read.append("the line element")
             problems.append(f"the question's line element has d{', d'.join(sorted(asked_d))}; "
                             f"the plan's has d{', d'.join(sorted(planned_d))}")
+    if _has_line_element(question):
+        for a in view.curvature():
+            free = sorted(_free_functions(str(a.get("metric", ""))) - _question_symbols(question))
+            if free:
+                read.append("the line element")
+                problems.append(f"the question writes its line element; the plan's "
+                                f"{a['metric']} leaves {', '.join(free)} free, which the "
+                                f"question does not have")
     dropped = _dropped_parameters(question, view, named)
     if dropped:
         read.append("its symbols")
