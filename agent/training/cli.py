@@ -68,7 +68,7 @@ def run(args) -> int:
                          alpha=2 * args.rank, batch_size=args.batch_size, seed=args.seed,
                          max_steps=args.max_steps, solved_examples=not args.plain_prompt)
     info = train(args.data, args.out, config, progress=not args.quiet,
-                 resume=getattr(args, "resume", None))
+                 resume=args.resume)
     write_card(args.out)
     print(json.dumps({k: v for k, v in info.items() if k != "data"}))
     return 0

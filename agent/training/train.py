@@ -64,13 +64,22 @@ def bank(examples: list[dict]) -> SolvedExamples:
                             "plan": canonical(e["plan"], registry)} for e in examples])
 
 
+def _vectors(questions: list[str], solved: SolvedExamples) -> list:
+    """The questions' embeddings: the bank's own where it holds the question (training
+    questions are the bank), computed only for the others."""
+    from tools.retrieval.embedding import embed
+    index = {r["question"]: i for i, r in enumerate(solved.rows)}
+    missing = [q for q in questions if q not in index]
+    extra = dict(zip(missing, embed(missing))) if missing else {}
+    return [solved.vectors[index[q]] if q in index else extra[q] for q in questions]
+
+
 def rows(examples: list[dict], solved: SolvedExamples | None = None) -> list[dict]:
     """Prompt-completion pairs: the prompt the planner will see (with the example of
     ``solved`` nearest to the question, from another phrasing family), the plan it should
     write."""
-    from tools.retrieval.embedding import embed
     registry = default_registry()
-    vectors = embed([e["question"] for e in examples]) if solved else None
+    vectors = _vectors([e["question"] for e in examples], solved) if solved else None
     out = []
     for i, e in enumerate(examples):
         history = [e["previous"]] if e.get("previous") else []
@@ -213,7 +222,8 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
     args = SFTConfig(
         output_dir=str(work), num_train_epochs=config.epochs, max_steps=config.max_steps,
         learning_rate=config.learning_rate, lr_scheduler_type="cosine",
-        warmup_steps=config.warmup_ratio, per_device_train_batch_size=min(config.micro_batch, config.batch_size),
+        warmup_steps=config.warmup_ratio,
+        per_device_train_batch_size=min(config.micro_batch, config.batch_size),
         gradient_accumulation_steps=max(1, config.batch_size // config.micro_batch),
         max_length=config.max_length, seed=config.seed, data_seed=config.seed,
         bf16=bf16, use_cpu=not gpu, gradient_checkpointing=False,   # 270M fits: recompute costs a third
