@@ -367,6 +367,13 @@ _LATEX_NAMES = {"alpha", "beta", "gamma", "delta", "Delta", "epsilon", "zeta", "
                 "phi", "Phi", "chi", "psi", "omega", "Omega", "ell", "Gamma"}
 
 
+def _spelled(text: str) -> str:
+    """Greek letters (and the word lambda) written as the names plans use (``Λ`` is Lambda)."""
+    for g, name in _WORDS.items():
+        text = text.replace(g, f" {name} ")
+    return text
+
+
 def _latex_names(text: str) -> str:
     """Greek letters written in LaTeX as their names; other commands (\\frac) dropped."""
     return re.sub(r"\\([A-Za-z]+)",
@@ -376,9 +383,7 @@ def _latex_names(text: str) -> str:
 def _question_symbols(question: str) -> set[str]:
     """Every name a question writes: words, their letters when short (``2Mr`` has M and r),
     Greek letters by name; a cosmological constant brings Lambda, a charge Q, a spin a."""
-    text = question
-    for g, name in _WORDS.items():
-        text = text.replace(g, f" {name} ")
+    text = _spelled(question)
     text = _latex_names(text)
     names = set()
     for m in re.finditer(r"[A-Za-z][A-Za-z_0-9]*", text):
@@ -416,9 +421,7 @@ _SET_IN_WORDS = (
 def _assigned(question: str) -> set[str]:
     """The names a question gives a value (``M = 1``, ``Q = M``, ``a = 0``), coordinates aside
     (``r = 3M`` says where, not what)."""
-    text = question
-    for g, name in _WORDS.items():
-        text = text.replace(g, f" {name} ")
+    text = _spelled(question)
     found = {name for pattern, name in _SET_IN_WORDS if re.search(pattern, text.lower())}
     for m in re.finditer(r"(?<![\w^_{\\])([A-Za-z][A-Za-z0-9]*)\s*=\s*(-?\d|[A-Z]\b|[a-z]\b)", text):
         name = m.group(1)
@@ -446,9 +449,7 @@ def _plan_symbols(view: PlanView, metrics: bool = True) -> set[str]:
     steps left out)."""
     parts = [view.text()] + ([a.get("metric", "") for a in view.curvature()] if metrics else [])
     text = re.sub(r"\$s\d+(?:\[\d+\]|\.\w+)*", " ", " ; ".join(parts))
-    text = _latex_names(text)
-    for g, name in _WORDS.items():
-        text = text.replace(g, f" {name} ")
+    text = _spelled(_latex_names(text))
     return {m.group() for m in re.finditer(r"[A-Za-z_][A-Za-z_0-9]*", text)
             if not re.fullmatch(r"d[A-Za-z]+|e\d*", m.group())}
 
