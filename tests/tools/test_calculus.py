@@ -61,6 +61,9 @@ def test_series_integrate_simplify_and_dsolve_against_known_values():
                                  "conditions": {"y(0)": "1", "y'(0)": "0"}}))
     t = sp.Symbol("t", real=True)
     assert sp.simplify(parse_expr(oscillator[0], symbols={"t": t}) - sp.cos(2 * t)) == 0
+    gaussian = value(DSolve()({"equation": "dy/dt = -2 t y", "function": "y", "variable": "t",
+                               "conditions": {"y(0)": "1"}}))     # separable: y = exp(-t^2)
+    assert sp.simplify(parse_expr(gaussian[0], symbols={"t": t}) - sp.exp(-t**2)) == 0
 
 
 def test_bad_arguments_and_hostile_text_are_results_not_crashes():

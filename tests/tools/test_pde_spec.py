@@ -20,6 +20,9 @@ u = sp.Function("u")
     "diff(u, t) = 0.1*diff(u, x, 2)",
     "u_t(x, t) = 0.1*u_xx",
     "Derivative(u(x, t), t) = D*u_xx",
+    "du/dt = 0.1 d^2u/dx^2",
+    r"\frac{\partial u}{\partial t} = 0.1 \frac{\partial^2 u}{\partial x^2}",
+    "∂u/∂t = D ∂^2u/∂x^2",
 ])
 def test_derivative_notations_mean_the_same_equation(equation):
     spec = PDESpec(equations=equation, parameters={"D": 0.1}, **HEAT)
@@ -43,6 +46,13 @@ def test_primes_for_one_variable_and_poisson_with_a_source_function():
     source = 2 * sp.pi**2 * sp.sin(sp.pi * x) * sp.sin(sp.pi * y)
     uxy = u(x, y)
     assert sp.expand(poisson.residuals[0] + uxy.diff(x, 2) + uxy.diff(y, 2) + source) == 0
+
+
+def test_leibniz_orders_must_agree_and_other_names_are_left_alone():
+    with pytest.raises(ValueError, match="orders above and below differ"):
+        PDESpec(equations="d^2u/dt = u_xx", **HEAT)
+    with pytest.raises(ValueError, match="unknown name"):          # dv is not u's derivative
+        PDESpec(equations="dv/dt = u_xx", **HEAT)
 
 
 def test_exact_solution_is_evaluated_in_spec_column_order():

@@ -2,7 +2,8 @@
 
 An unknown ``u`` of the variables ``x, t`` is the applied function ``u(x, t)``. Derivatives may
 be written as subscripts (``u_t``, ``u_xx``, ``u_xy``), as primes when there is one variable
-(``u''``, ``y'(t)``), or as ``Derivative(u, x, 2)`` / ``diff(u, x, 2)``. Parameters are
+(``u''``, ``y'(t)``), in Leibniz notation (``dy/dt``, ``d^2y/dt^2``, ``\\frac{dy}{dt}``,
+``∂u/∂t``, ``\\partial^2 u/\\partial x^2``) or as ``Derivative(u, x, 2)`` / ``diff(u, x, 2)``. Parameters are
 numbers or expressions substituted before anything else; a parameter may be a function of
 the variables, written ``f(x, y)`` in an equation.
 
@@ -12,6 +13,8 @@ the variables, written ``f(x, y)`` in an equation.
 Derivative(u(x, t), t) - Derivative(u(x, t), (x, 2))/10
 >>> Context(["y"], ["t"], {}).equation("y'' + y = 0")
 y(t) + Derivative(y(t), (t, 2))
+>>> Context(["y"], ["t"], {}).equation("dy/dt = -2 t y")
+2*t*y(t) + Derivative(y(t), t)
 """
 
 from __future__ import annotations
@@ -28,6 +31,33 @@ from tools.mathparse import ParseError, parse_expr
 from .errors import SpecError
 
 MAX_SUBSCRIPT_ORDER = 4
+
+
+_D = r"(?:\\partial|∂|d)"                           # d, ∂ or \\partial
+
+
+def _leibniz(text: str, unknowns: str, variables: str) -> str:
+    """``dy/dt``, ``d^2 y/dt^2``, ``\\frac{d^2y}{dt^2}``, ``∂u/∂x`` (of a known unknown and
+    variable, orders alike) as ``Derivative(y, t, 2)``; anything else is left to the parser.
+
+    >>> _leibniz(r"d^2y/dt^2 + \\frac{dy}{dt} = ∂y/∂t", "y", "t")
+    ' Derivative(y, t, 2)  +  Derivative(y, t, 1)  =  Derivative(y, t, 1) '
+    """
+    order = r"(?:\^\{?(\d)\}?)?"
+    fraction = (rf"\\frac\{{\s*{_D}{order}\s*({unknowns})\s*\}}"
+                rf"\{{\s*{_D}\s*({variables}){order}\s*\}}")
+    quotient = (rf"(?<![A-Za-z_]){_D}{order}\s*({unknowns})\s*/\s*{_D}\s*({variables})"
+                rf"(?![A-Za-z0-9_]){order}")
+
+    def derivative(m: re.Match) -> str:
+        top, name, var, bottom = m.groups()
+        if (top or "1") != (bottom or "1"):
+            raise SpecError(f"{excerpt(m.group())}: the orders above and below differ")
+        return f" Derivative({name}, {var}, {top or 1}) "
+
+    if not unknowns or not variables:
+        return text
+    return re.sub(quotient, derivative, re.sub(fraction, derivative, text))
 
 
 class Context:
@@ -98,8 +128,10 @@ class Context:
         return residual
 
     def _plain_notation(self, text: str) -> str:
-        """Rewrite ``u(x, t)`` as ``u`` and primes ``u''`` as subscripts, before parsing."""
+        """Rewrite ``u(x, t)`` as ``u``, and primes ``u''`` and Leibniz quotients ``du/dx`` as
+        ``Derivative(u, x, n)``, before parsing."""
         names = "|".join(re.escape(u) for u in self.unknown_names)
+        text = _leibniz(text, names, "|".join(re.escape(str(v)) for v in self.variables))
         args = r"\s*,\s*".join(re.escape(str(v)) for v in self.variables)
         text = re.sub(rf"\b((?:{names})(?:_\w+)?)\s*\(\s*{args}\s*\)", r"\1", text)
         if len(self.variables) == 1:
