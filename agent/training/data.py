@@ -110,6 +110,8 @@ def _typo(text: str, rng: random.Random) -> str:
 # ``sin(pi x)`` -> ``sin pi x``: a function of a plain product, followed by nothing that would
 # join the argument (a power, a factor); the parser reads both the same (``tools.mathparse``).
 _CALL = re.compile(r"(\\?)\b(sin|cos|sinh|cosh|tanh)\(([^()+\-/,=^]+)\)(?=\s*(?:[+\-=,;.)$]|$))")
+# ``cos(theta)^2`` -> ``cos^2 theta``: a power of a function of one name or Greek letter
+_POWER = re.compile(r"(\\?)\b(sin|cos|sinh|cosh|tanh)\((\\?[A-Za-z]+|[α-ωΑ-Ω])\)\^(\d)(?![\d.])")
 
 
 def bare_functions(text: str) -> str:
@@ -118,9 +120,10 @@ def bare_functions(text: str) -> str:
 
     >>> bare_functions("u(x,0) = sin(pi x) + 0.5 sin(3 pi x)")
     'u(x,0) = sin pi x + 0.5 sin 3 pi x'
-    >>> bare_functions("sin(x)^2 and sin(x) y and exp(-t)")
-    'sin(x)^2 and sin(x) y and exp(-t)'
+    >>> bare_functions("a^2 cos(theta)^2 and sin(x) y and sin(2 x)^2 and exp(-t)")
+    'a^2 cos^2 theta and sin(x) y and sin(2 x)^2 and exp(-t)'
     """
+    text = _POWER.sub(lambda m: f"{m.group(1)}{m.group(2)}^{m.group(4)} {m.group(3)}", text)
     return _CALL.sub(lambda m: f"{m.group(1)}{m.group(2)} {m.group(3).replace('*', ' ').strip()}",
                      text)
 

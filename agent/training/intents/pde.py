@@ -34,6 +34,26 @@ def _tex(expr: str) -> str:
     return expr.replace("*", " ")
 
 
+def _leibniz(expr: str, fn: str, var: str) -> tuple[str, str]:
+    """An ODE's primes as Leibniz quotients, plain and LaTeX: ``y'' + 4*y' = 0`` ->
+    ``d^2y/dt^2 + 4 dy/dt = 0`` and ``\\frac{d^2y}{dt^2} + 4\\frac{dy}{dt} = 0``."""
+    plain = tex = expr
+    for primes, order in (("''", "^2"), ("'", "")):
+        plain = plain.replace(fn + primes, f"d{order}{fn}/d{var}{order}")
+        tex = tex.replace(fn + primes, f"\\frac{{d{order}{fn}}}{{d{var}{order}}}")
+    plain = re.sub(rf"(?<=[0-9A-Za-z])(?=d(?:\^2)?{fn}/)", " ", _plain(plain))
+    return plain, _tex(tex)
+
+
+def _ode_both(rng: random.Random, expr: str, fn: str, var: str) -> dict[str, str]:
+    """The ``eq`` slots of an ODE: primes as drawn, or (one time in three) Leibniz quotients,
+    as many textbooks write them."""
+    if rng.random() < 1 / 3:
+        plain, tex = _leibniz(expr, fn, var)
+        return {"eq": plain, "eq_tex": tex}
+    return _both("eq", expr)
+
+
 def _num(v: float) -> str:
     return f"{v:g}"
 
@@ -462,7 +482,7 @@ def sample_ode_numeric(rng: random.Random) -> Draw:
     spec = {"unknowns": [fn], "variables": {"t": [0, T]}, "equations": [eq],
             "conditions": conds}
     slots = {"fn": fn, "T": str(T), "ics": ics, "ics_tex": ics.replace("'", "'"),
-             **_both("eq", eq)}
+             **_ode_both(rng, eq, fn, "t")}
     return Draw(slots, plan(step("solve_pde", spec=spec)))
 
 
@@ -583,7 +603,7 @@ def sample_dsolve(rng: random.Random) -> Draw:
     show = ", ".join(f"{k} = {_plain(v)}" for k, v in conds.items())
     show_tex = ", ".join(f"${_tex(k)} = {_tex(v)}$" for k, v in conds.items())
     slots = {"fn": fn, "var": var, "ics": show, "ics_tex": show_tex, "what": what,
-             **_both("eq", eq)}
+             **_ode_both(rng, eq, fn, var)}
     return Draw(slots, plan(step("dsolve", equation=eq, function=fn, variable=var,
                                  conditions=conds)))
 
