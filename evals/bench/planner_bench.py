@@ -54,8 +54,9 @@ def _planner(settings: Settings):
 
 
 def run_backend(backend: str, examples: list[dict], base_examples: list[dict],
-                adapter: Path, count, progress: bool) -> dict:
-    """Both models on one backend: {"tuned": summary, "base": summary}."""
+                adapter: Path, count, progress: bool, outcomes_file: Path | None = None) -> dict:
+    """Both models on one backend: {"tuned": summary, "base": summary}; with
+    ``outcomes_file``, every example's plan is appended to it as a JSON line."""
     results = {}
     settings = {"tuned": Settings(adapter=str(adapter)), "base": Settings(adapter="")}
     server = None
@@ -78,6 +79,12 @@ def run_backend(backend: str, examples: list[dict], base_examples: list[dict],
             misses = [(e["question"], o.output[:200], o.error[:120])
                       for e, o in zip(subset, outcomes) if not o.exact][:5]
             results[name]["some_misses"] = misses
+            if outcomes_file is not None:
+                with outcomes_file.open("a") as f:
+                    for e, o in zip(subset, outcomes):
+                        f.write(json.dumps({"backend": backend, "model": name, "id": e["id"],
+                                            "question": e["question"], "expected": e["plan"],
+                                            **o.__dict__}) + "\n")
             print(f"{backend} {name}: {json.dumps(results[name])}", file=sys.stderr)
     finally:
         if server is not None:
@@ -121,8 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=ROOT / "evals" / "reports" / "default")
     p.add_argument("--write-card", action="store_true",
                    help="store the figures in the adapter's metrics.json and model card")
+    p.add_argument("--outcomes", type=Path, metavar="FILE", help="write every example's plan, "
+                   "expected plan and verdict to FILE (JSON lines)")
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
+    if args.outcomes:
+        args.outcomes.write_text("")
     if not (args.data / f"{args.split}.jsonl").exists():
         from agent.training.data import build
         build(args.data, progress=not args.quiet)
@@ -133,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
                      "base_examples": len(base_set), "backends": {}}
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
         start = time.perf_counter()
-        result = run_backend(backend, tuned_set, base_set, args.adapter, count, not args.quiet)
+        result = run_backend(backend, tuned_set, base_set, args.adapter, count, not args.quiet,
+                             args.outcomes)
         result["seconds"] = round(time.perf_counter() - start, 1)
         figures["backends"][backend] = result
         for name in ("tuned", "base"):
