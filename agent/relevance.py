@@ -667,6 +667,13 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
                                                     "the Einstein tensor", "the Riemann tensor")]
     if any(a.holds not in _CLAIMS for a in asked) or not re.search(_YES_NO, text):
         asked = [a for a in asked if a.holds not in _CLAIMS]
+    for ask in _means(text, asked):
+        asked.remove(ask)
+        read.append(f"{ask.what} (as a means)")
+        final = view.final.get("args", {}) if view.final.get("tool") == "curvature" else {}
+        if final.get("quantity") == ask.needs and not final.get("component"):
+            problems.append(f"the question uses {ask.what} only on the way to its answer; "
+                            f"the plan's answer is {ask.what}")
     for ask in asked:
         read.append(ask.what)
         if not ask.holds(view):
@@ -750,6 +757,21 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
             problems.append(f"the question is about {_named(question)}; the plan computes "
                             f"with {', '.join(wrong)}")
     return _verdict(read, problems)
+
+
+_MEANS = re.compile(r"\b(?:use|using|via|from)\s+(?P<means>[^.?;:$]{1,80}?)\s*,?\s+(?:to\s+|and\s+)?"
+                    r"(?:get|find|derive|compute|obtain|determine|work out|read off)\b")
+
+
+def _means(text: str, asked: list[Ask]) -> list[Ask]:
+    """The curvature quantities the question names only as the way to its answer ("use the
+    Christoffel symbols to get Omega^2"): asked for as a step, not as the answer."""
+    spans = [m.group("means") for m in _MEANS.finditer(text)]
+    if not spans:
+        return []
+    rest = _MEANS.sub(" ", text)
+    return [a for a in asked if any(re.search(a.pattern, s) for s in spans)
+            and not re.search(a.pattern, rest)]
 
 
 def _asks(ask: Ask, text: str) -> bool:

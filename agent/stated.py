@@ -41,6 +41,7 @@ def stated_problems(question: str, plan: dict) -> list[str]:
         for context, written in _equations_of(step):
             problems += _equation_problems(question, context, written)
     problems += _function_problems(question, plan)
+    problems += _unsolved_problems(question, plan)
     return problems
 
 
@@ -144,6 +145,47 @@ def _proportional(a: sp.Expr, b: sp.Expr) -> bool:
         ratios.append(x / y)
     return all(abs(r - ratios[0]) <= 1e-6 * max(1.0, abs(ratios[0])) and abs(r) > 1e-12
                for r in ratios) if ratios else True
+
+
+_SOLVE = re.compile(r"\b(integrate|solve|evolve|time-step)\b", re.IGNORECASE)
+_PRIMED = re.compile(r"(?<![\w\\])([A-Za-z]\w*)'+")
+_LEIBNIZ = re.compile(r"(?<![\w\\])d(?:\^\d)?\s*([A-Za-z]\w*)\s*/\s*d\s*([A-Za-z]\w*)")
+_VARIABLES = ("t", "x", "r", "tau", "s", "z")
+
+
+def _stated_ode(question: str) -> str | None:
+    """The ordinary differential equation the question writes out (``a'' = -1/(2 a^2)``,
+    ``dy/dt = -2 t y``), read with each usual variable in turn; None when there is none."""
+    from tools.pde.equations import Context
+    leibniz = _LEIBNIZ.findall(question)
+    unknowns = {*_PRIMED.findall(question), *(u for u, _ in leibniz)}
+    variables = [*(v for _, v in leibniz), *_VARIABLES]
+    for fragment in _fragments(question):
+        for unknown in sorted(unknowns):
+            for variable in dict.fromkeys(variables):
+                if variable == unknown:
+                    continue
+                try:
+                    context = Context([unknown], [variable], {})
+                except Exception:                # noqa: BLE001 - not a name the tools take
+                    continue
+                text, residual = _read_equation(context, fragment)
+                derivatives = residual.atoms(sp.Derivative) if residual is not None else ()
+                if derivatives and residual.subs({d: 0 for d in derivatives}) != 0:
+                    return text                  # not a bare condition such as f'(r) = 0
+    return None
+
+
+def _unsolved_problems(question: str, plan: dict) -> list[str]:
+    """A question that asks to integrate or solve a differential equation it writes out is
+    answered by a plan that solves one (``dsolve`` or ``solve_pde``)."""
+    if not _SOLVE.search(question) or any(s.get("tool") in ("dsolve", "solve_pde",
+                                                            "search_literature")
+                                          for s in plan.get("steps", [])):
+        return []
+    ode = _stated_ode(question)
+    return [f"the question asks to solve {ode}; the plan solves no differential equation "
+            f"(dsolve or solve_pde)"] if ode else []
 
 
 # ---------------------------------------------------------------------- metric functions

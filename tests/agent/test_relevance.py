@@ -155,6 +155,16 @@ SLIPS = [
     ("Ricci scalar of the Ellis wormhole ds^2 = -dt^2 + dl^2 + (l^2 + b^2) dΩ^2",
      plan((CURVATURE, {"metric": "morris_thorne", "quantity": "ricci_scalar"})),
      "leaves Phi free"),
+    ("Use the Christoffel symbols of Schwarzschild to get the angular velocity $\\Omega^2 = "
+     "(d\\phi/dt)^2$ of a circular equatorial geodesic.",
+     plan((CURVATURE, {"metric": "schwarzschild", "quantity": "christoffel"})),
+     "only on the way to its answer"),
+    ("Einstein-de Sitter universe (H0 = 1): integrate a'' = -1/(2 a^2) from t = 0.2 to 2 "
+     "with a(0.2) = 0.3^(2/3), a'(0.2) = (2/3) 1.5^(2/3) 0.2^(-1/3).",
+     plan((CURVATURE, {"metric": "ds^2 = -dt^2 + exp(2*H*t)*(dx^2 + dy^2 + dz^2)",
+                       "quantity": "einstein", "component": "t,t"}),
+          ("solve", {"equations": ["$s1 = 3"], "variables": ["H"]})),
+     "solves no differential equation"),
     ("photon sphere radius for Schwarzschild-de Sitter, f(r) = 1 - 2M/r - Λ r^2/3",
      plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})), "gives the function"),
