@@ -5,8 +5,9 @@ sign, a dropped term, ``Λ/r^2`` for ``Λ r^2``) gives a plan whose mathematics 
 perfectly -- for another problem. This module reads the differential equations a question
 states and the metric function it gives (``f(r) = ...``, ``Δ = ...``), with the safe parser
 and the PDE module's derivative notation, and asks that the plan solve an equation
-proportional to each stated one and use the stated function (as a whole subexpression, the
-question's given values put in). A formula it cannot read is passed over: it only speaks
+proportional to each stated one (and solve a differential equation at all when the question
+asks to integrate or solve the one it writes) and use the stated function (as a whole
+subexpression, the question's given values put in). A formula it cannot read is passed over: it only speaks
 when it has read both sides.
 
 >>> plan = {"steps": [{"id": "s1", "tool": "dsolve", "args": {"equation": "y'' + 4*y = sin(t)",
