@@ -24,12 +24,17 @@ from __future__ import annotations
 
 import difflib
 import functools
+import random
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
-from .stated import stated_problems
+import sympy as sp
+
+from tools.mathparse import ParseError, parse_expr
+
+from .stated import given_values, stated_problems
 from .verify import Check
 
 NAME = "the plan answers the question asked"
@@ -739,6 +744,9 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
     for problem in _count_problems(question, view, outputs or {}):
         read.append("how many values it asks for")
         problems.append(problem)
+    for problem in _horizon_problems(question, view, named):
+        read.append("the horizon equation")
+        problems.append(problem)
     for problem in stated_problems(question, plan):
         read.append("its formulas")
         problems.append(problem)
@@ -757,6 +765,86 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
             problems.append(f"the question is about {_named(question)}; the plan computes "
                             f"with {', '.join(wrong)}")
     return _verdict(read, problems)
+
+
+# the function whose zeros are the horizons, of the holes whose plans solve for them in r
+HORIZONS = {"schwarzschild": "r - 2*M", "reissner_nordstrom": "r^2 - 2*M*r + Q^2",
+            "kerr": "r^2 - 2*M*r + a^2", "kerr_newman": "r^2 - 2*M*r + a^2 + Q^2"}
+_ABOUT_HORIZONS = (r"horizon|surface gravity|hawking|temperature|\bkappa\b|κ|\\kappa|entropy|"
+                   r"\barea\b")
+
+
+def _horizon_problems(question: str, view: PlanView, named: list[set[str]]) -> list[str]:
+    """A question about the horizons of a Schwarzschild, Reissner-Nordström, Kerr or
+    Kerr-Newman hole: an equation of degree one or two in r that the plan solves for r must
+    be that hole's (``r^2 - 2Mr + a^2`` for Kerr, the question's values put in)."""
+    holes = [n & HORIZONS.keys() for n in named]
+    if (len(holes) != 1 or len(holes[0]) != 1 or not re.search(_ABOUT_HORIZONS, _plain(question))
+            or re.search(r"ergo|static limit|g_\{?tt", _plain(question))):
+        return []
+    (hole,) = holes[0]
+    given, known = given_values(question), parse_expr(HORIZONS[hole])
+    problems = []
+    for step in view.steps:
+        args = step.get("args", {})
+        if step.get("tool") != "solve" or list(args.get("variables") or []) != ["r"]:
+            continue
+        for equation in args.get("equations") or []:
+            residual = _residual(equation)
+            if residual is None:
+                continue
+            kept = {str(s) for s in residual.free_symbols}     # a value may be put in later
+            expected = known.xreplace({s: given[str(s)] for s in known.free_symbols
+                                       if str(s) in given and str(s) not in kept})
+            if {str(s) for s in expected.free_symbols} - kept:
+                continue                        # set in words (Q = M): cannot tell
+            if not _same_zeros(residual, expected):
+                problems.append(f"the horizons of {hole} are the zeros of "
+                                f"{sp.sstr(expected)}; the plan solves {equation}")
+    return problems
+
+
+def _residual(equation: str) -> sp.Expr | None:
+    """``lhs - rhs`` of an equation in r of degree one or two (over a power of r), else None."""
+    if "$" in str(equation) or str(equation).count("=") > 1:
+        return None
+    try:
+        sides = [parse_expr(side) for side in str(equation).split("=")]
+    except (ParseError, ValueError):
+        return None
+    residual = sides[0] - (sides[1] if len(sides) == 2 else 0)
+    r = next((s for s in residual.free_symbols if str(s) == "r"), None)
+    if r is None:
+        return None
+    numerator = sp.numer(sp.together(residual))
+    try:
+        degree = sp.Poly(numerator, r).degree()
+    except sp.PolynomialError:
+        return None
+    return numerator.xreplace({r: _R}) if 1 <= degree <= 2 else None
+
+
+_R = sp.Symbol("r", real=True)
+
+
+def _same_zeros(a: sp.Expr, b: sp.Expr) -> bool:
+    """Whether polynomials ``a`` and ``b`` in r are proportional (the same zeros), at random
+    values of the other symbols."""
+    names = sorted({str(s) for s in a.free_symbols | b.free_symbols} - {"r"})
+    rng = random.Random(2)
+    for _ in range(3):
+        values = {n: sp.Float(rng.uniform(0.2, 0.9)) for n in names}
+        pa, pb = (sp.Poly(e.xreplace({s: values[str(s)] for s in e.free_symbols
+                                      if str(s) != "r"}).xreplace(
+            {s: _R for s in e.free_symbols if str(s) == "r"}), _R) for e in (a, b))
+        if pa.degree() != pb.degree():
+            return False
+        ca, cb = pa.all_coeffs(), pb.all_coeffs()
+        ratio = ca[0] / cb[0]
+        if any(abs(complex(x - ratio * y)) > 1e-9 * max(1.0, abs(complex(x)))
+               for x, y in zip(ca, cb)):
+            return False
+    return True
 
 
 _MEANS = re.compile(r"\b(?:use|using|via|from)\s+(?P<means>[^.?;:$]{1,80}?)\s*,?\s+(?:to\s+|and\s+)?"

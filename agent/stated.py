@@ -197,7 +197,7 @@ _GREEK = {"Λ": "Lambda", "μ": "mu", "ℓ": "l", "\\Lambda": "Lambda", "\\mu": 
 
 
 
-def _given_values(question: str) -> dict[str, sp.Expr]:
+def given_values(question: str) -> dict[str, sp.Expr]:
     text = question
     for g, name in _GREEK.items():
         text = text.replace(g, f" {name} ")
@@ -240,7 +240,7 @@ def _stated_function(question: str) -> sp.Expr | None:
     f = _read_function(piece)
     if f is None:
         return None
-    given = _given_values(question)
+    given = given_values(question)
     values = {s: given[str(s)] for s in f.free_symbols if str(s) in given}
     return f.xreplace(values) if values else f
 

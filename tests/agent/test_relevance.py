@@ -165,6 +165,12 @@ SLIPS = [
                        "quantity": "einstein", "component": "t,t"}),
           ("solve", {"equations": ["$s1 = 3"], "variables": ["H"]})),
      "solves no differential equation"),
+    ("Surface gravity of a Kerr hole with M = 1, a = 0.6, from kappa = (r_+ - r_-)/(2(r_+^2 "
+     "+ a^2)).",                                  # Kerr-Newman's horizon with Q = a
+     plan(("solve", {"equations": ["r^2 - 2*1*r + 0.6^2 + 0.6^2 = 0"], "variables": ["r"]}),
+          ("differentiate", {"expression": "r^2 - 2*1*r + 0.6^2 + 0.6^2", "variable": "r"}),
+          ("limit", {"expression": "$s2/(2*(r^2 + 0.6^2))", "variable": "r",
+                     "point": "$s1[1]"})), "zeros of r**2 - 2*r + 9/25"),
     ("photon sphere radius for Schwarzschild-de Sitter, f(r) = 1 - 2M/r - Λ r^2/3",
      plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})), "gives the function"),
