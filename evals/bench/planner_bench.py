@@ -177,9 +177,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write_card(adapter: Path, figures: dict) -> None:
+    """Store the figures in the adapter's metrics.json and model card; rows of a backend not
+    measured this time (``--backends vllm`` after a transformers run) are kept."""
     from agent.training.card import write_card
-    metrics = {"when": time.strftime("%Y-%m-%d"),
-               "test examples (tuned / base)": f"{figures['examples']} / {figures['base_examples']}"}
+    path = adapter / "metrics.json"
+    metrics = json.loads(path.read_text()) if path.exists() else {}
+    metrics |= {"when": time.strftime("%Y-%m-%d"),
+                "test examples (tuned / base)": f"{figures['examples']} / "
+                                                f"{figures['base_examples']}"}
     for backend, result in figures["backends"].items():
         for name in ("tuned", "base"):
             r = result[name]
@@ -192,7 +197,7 @@ def _write_card(adapter: Path, figures: dict) -> None:
     for name, s in figures.get("e2e", {}).get("suites", {}).items():
         metrics[f"end to end, {name} suite"] = (f"{100 * s['accuracy']:.1f} % of {s['n']}, "
                                                 f"verified-wrong {s['verified_wrong']}")
-    (adapter / "metrics.json").write_text(json.dumps(metrics, indent=1))
+    path.write_text(json.dumps(metrics, indent=1))
     write_card(adapter)
 
 

@@ -1,0 +1,35 @@
+"""The planner bench's bookkeeping: which test examples it takes, and how its figures reach the
+adapter's card (measuring the planners themselves is the bench's own run, minutes long)."""
+
+import json
+import shutil
+
+from agent.model import ADAPTER
+from evals.bench.planner_bench import _write_card, spread
+
+
+def test_spread_takes_evenly_spaced_examples_or_all():
+    assert spread(list(range(10)), 5) == [0, 2, 4, 6, 8]
+    assert spread(list(range(4)), 0) == spread(list(range(4)), 9) == [0, 1, 2, 3]
+
+
+def _figures(backend: str, exact: float) -> dict:
+    summary = {"validity": 1.0, "tool_selection": 0.9, "exact_match": exact,
+               "p50_seconds": 2.0, "p95_seconds": 5.0, "tokens_per_second": 10.0}
+    return {"examples": 120, "base_examples": 24,
+            "backends": {backend: {"tuned": summary, "base": summary | {"exact_match": 0.0}}}}
+
+
+def test_a_second_backend_adds_its_rows_and_keeps_the_first(tmp_path):
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    shutil.copy(ADAPTER / "training.json", adapter)
+    _write_card(adapter, _figures("transformers", 0.7))
+    _write_card(adapter, _figures("vllm", 0.6) | {
+        "e2e": {"suites": {"gr": {"accuracy": 0.85, "n": 112, "verified_wrong": 0}}}})
+    metrics = json.loads((adapter / "metrics.json").read_text())
+    assert metrics["transformers, tuned: validity / tools / exact"] == "100.0 % / 90.0 % / 70.0 %"
+    assert metrics["vllm, tuned: validity / tools / exact"] == "100.0 % / 90.0 % / 60.0 %"
+    assert metrics["end to end, gr suite"] == "85.0 % of 112, verified-wrong 0"
+    card = (adapter / "README.md").read_text()
+    assert "70.0 %" in card and "60.0 %" in card and "85.0 % of 112" in card
