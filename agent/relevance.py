@@ -755,8 +755,9 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
         read.append("its numbers")
         problems.append(f"the plan uses {', '.join(stray)}, which the question does not give "
                         f"(nor any product of its numbers)")
-    metrics = [a.get("metric", "") for a in view.curvature()]
-    catalogue = [m for m in metrics if "d" not in m or not re.search(r"d\w*\s*\^|d\w+\s*d", m)]
+    metrics = [str(a.get("metric", "")) for a in view.curvature()]
+    catalogue = [_catalogue_name(m) for m in metrics
+                 if "d" not in m or not re.search(r"d\w*\s*\^|d\w+\s*d", m)]
     if named and catalogue:
         allowed = set().union(*named)
         read.append("the spacetime")
@@ -860,6 +861,16 @@ def _means(text: str, asked: list[Ask]) -> list[Ask]:
     rest = _MEANS.sub(" ", text)
     return [a for a in asked if any(re.search(a.pattern, s) for s in spans)
             and not re.search(a.pattern, rest)]
+
+
+def _catalogue_name(metric: str) -> str:
+    """The catalogue's own name for ``metric`` (``kottler`` is schwarzschild_de_sitter), or
+    ``metric`` itself when the catalogue does not know it."""
+    from tools.gr.catalog import MetricError, canonical_name
+    try:
+        return canonical_name(metric)
+    except MetricError:
+        return metric
 
 
 def _asks(ask: Ask, text: str) -> bool:

@@ -43,6 +43,7 @@ def stated_problems(question: str, plan: dict) -> list[str]:
             problems += _equation_problems(question, context, written)
     problems += _function_problems(question, plan)
     problems += _unsolved_problems(question, plan)
+    problems += _initial_data_problems(question, plan)
     return problems
 
 
@@ -187,6 +188,71 @@ def _unsolved_problems(question: str, plan: dict) -> list[str]:
     ode = _stated_ode(question)
     return [f"the question asks to solve {ode}; the plan solves no differential equation "
             f"(dsolve or solve_pde)"] if ode else []
+
+
+# the initial data of a time-dependent PDE: u(x,0) = ..., u_t(x,0) = ...
+_INITIAL = re.compile(r"(?<![\w\\])([A-Za-z]\w*?)(_t|_\{t\})?\s*\(\s*([a-z]\w*)\s*,\s*0\s*\)\s*=\s*")
+
+
+def _initial_data_problems(question: str, plan: dict) -> list[str]:
+    """Initial data the question writes out (``u(x,0) = sin x + 0.5 sin 3x``) must be the
+    value of one of the plan's initial conditions of that order, at random points."""
+    problems = []
+    for step in plan.get("steps", []):
+        spec = step.get("args", {}).get("spec") if step.get("tool") == "solve_pde" else None
+        if not isinstance(spec, dict) or not isinstance(spec.get("variables"), dict):
+            continue
+        try:
+            from tools.pde.equations import Context
+            context = Context(spec.get("unknowns") or ["u"], list(spec["variables"]),
+                              spec.get("parameters") or {})
+        except Exception:                        # noqa: BLE001 - a spec the tool refuses anyway
+            continue
+        planned: dict[int, list[sp.Expr]] = {}
+        for c in spec.get("conditions") or []:
+            if isinstance(c, dict) and c.get("kind") == "initial":
+                value = _value(context, str(c.get("value", "0")))
+                if value is not None:
+                    planned.setdefault(int(c.get("derivative") or 0), []).append(value)
+        for m in _INITIAL.finditer(question):
+            name, order = m.group(1), 1 if m.group(2) else 0
+            if name not in context.unknown_names or order not in planned:
+                continue
+            piece = _BREAK.split(question[m.end():], maxsplit=1)[0]
+            text, stated = _read_value(context, piece)
+            if stated is not None and not any(_equal(stated, v, context) for v in planned[order]):
+                problems.append(f"the question's initial data {m.group(0).strip()} {text} is "
+                                f"not any initial value of the plan")
+    return problems
+
+
+def _value(context, text: str) -> sp.Expr | None:
+    try:
+        return context.parse(text, what="value", unknowns_allowed=False)
+    except Exception:                            # noqa: BLE001 - unreadable: say nothing
+        return None
+
+
+def _read_value(context, piece: str) -> tuple[str, sp.Expr | None]:
+    """``piece`` read whole as a value of the problem (a prefix could be a part of a sum)."""
+    text = piece.strip().rstrip(".,;").strip()
+    return text, _value(context, text) if text else None
+
+
+def _equal(a: sp.Expr, b: sp.Expr, context) -> bool:
+    """Whether ``a`` and ``b`` agree at random values of the variables (and any other
+    symbol); a comparison that cannot be made counts as equal."""
+    rng = random.Random(3)
+    symbols = sorted(a.free_symbols | b.free_symbols, key=str)
+    for _ in range(_TRIALS):
+        values = {s: sp.Float(rng.uniform(0.1, 0.9)) for s in symbols}
+        try:
+            x, y = complex(a.xreplace(values).evalf()), complex(b.xreplace(values).evalf())
+        except (TypeError, ValueError):
+            return True
+        if abs(x - y) > 1e-9 * max(1.0, abs(y)):
+            return False
+    return True
 
 
 # ---------------------------------------------------------------------- metric functions

@@ -171,6 +171,15 @@ SLIPS = [
           ("differentiate", {"expression": "r^2 - 2*1*r + 0.6^2 + 0.6^2", "variable": "r"}),
           ("limit", {"expression": "$s2/(2*(r^2 + 0.6^2))", "variable": "r",
                      "point": "$s1[1]"})), "zeros of r**2 - 2*r + 9/25"),
+    ("Heat equation u_t = u_xx on 0<x<pi, 0<t<1, u = 0 at both ends and u(x,0) = sin x + "
+     "0.5 sin 3x. Find u(x,t).",                  # the sum garbled into one sine
+     plan(("solve_pde", {"spec": {"variables": {"x": [0, 3.141592653589793], "t": [0, 1]},
+                                  "equations": ["u_t = u_xx"],
+                                  "conditions": [{"kind": "dirichlet", "on": "boundary",
+                                                  "value": "0"},
+                                                 {"kind": "initial",
+                                                  "value": "sin(x + 3*x)"}]}})),
+     "initial data u(x,0) = sin x + 0.5 sin 3x"),
     ("photon sphere radius for Schwarzschild-de Sitter, f(r) = 1 - 2M/r - Λ r^2/3",
      plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})), "gives the function"),
@@ -181,6 +190,12 @@ SLIPS = [
 def test_a_slip_is_caught_and_named(question, wrong, said):
     (check,) = check_relevance(question, wrong)
     assert not check.passed and said.lower() in check.detail.lower(), check.detail
+
+
+def test_a_catalogue_alias_is_the_spacetime_it_names():
+    kottler = plan((CURVATURE, {"metric": "kottler", "quantity": "einstein_space"}))
+    assert verdict("Is the Kottler (Schwarzschild-de Sitter) metric an Einstein space?",
+                   kottler) is True
 
 
 def test_the_values_of_the_answer_are_counted_against_the_question():
