@@ -182,9 +182,10 @@ def _write_card(adapter: Path, figures: dict) -> None:
     from agent.training.card import write_card
     path = adapter / "metrics.json"
     metrics = json.loads(path.read_text()) if path.exists() else {}
-    metrics |= {"when": time.strftime("%Y-%m-%d"),
-                "test examples (tuned / base)": f"{figures['examples']} / "
-                                                f"{figures['base_examples']}"}
+    metrics["when"] = time.strftime("%Y-%m-%d")
+    if figures["backends"]:                     # not an --e2e run alone
+        metrics["test examples (tuned / base)"] = (f"{figures['examples']} / "
+                                                   f"{figures['base_examples']}")
     for backend, result in figures["backends"].items():
         for name in ("tuned", "base"):
             r = result[name]
