@@ -848,8 +848,9 @@ def _same_zeros(a: sp.Expr, b: sp.Expr) -> bool:
     return True
 
 
-_MEANS = re.compile(r"\b(?:use|using|via|from)\s+(?P<means>[^.?;:$]{1,80}?)\s*,?\s+(?:to\s+|and\s+)?"
-                    r"(?:get|find|derive|compute|obtain|determine|work out|read off)\b")
+_MEANS = re.compile(r"\b(?:use|using|via|from)\s+(?P<means>[^.?;:$]{1,80}?)\s*,?\s+"
+                    r"(?:to\s+|and\s+)?(?:get|find|derive|compute|obtain|determine|work out"
+                    r"|read off)\b")
 
 
 def _means(text: str, asked: list[Ask]) -> list[Ask]:

@@ -6,9 +6,9 @@ perfectly -- for another problem. This module reads the differential equations a
 states and the metric function it gives (``f(r) = ...``, ``Δ = ...``), with the safe parser
 and the PDE module's derivative notation, and asks that the plan solve an equation
 proportional to each stated one (and solve a differential equation at all when the question
-asks to integrate or solve the one it writes) and use the stated function (as a whole
-subexpression, the question's given values put in). A formula it cannot read is passed over: it only speaks
-when it has read both sides.
+asks to integrate or solve the one it writes), start from the initial data it writes, and use
+the stated function (as a whole subexpression, the question's given values put in). A formula
+it cannot read is passed over: it only speaks when it has read both sides.
 
 >>> plan = {"steps": [{"id": "s1", "tool": "dsolve", "args": {"equation": "y'' + 4*y = sin(t)",
 ...          "function": "y", "variable": "t"}}], "final": "s1"}
@@ -48,6 +48,17 @@ def stated_problems(question: str, plan: dict) -> list[str]:
 
 
 # ---------------------------------------------------------------------- equations
+def _spec_context(step: dict):
+    """The parsing context of a ``solve_pde`` step's spec; None for another step or a spec
+    without variables. A context the tools refuse raises, as they would."""
+    from tools.pde.equations import Context
+    spec = step.get("args", {}).get("spec") if step.get("tool") == "solve_pde" else None
+    if not isinstance(spec, dict) or not isinstance(spec.get("variables"), dict):
+        return None
+    return Context(spec.get("unknowns") or ["u"], list(spec["variables"]),
+                   spec.get("parameters") or {})
+
+
 def _equations_of(step: dict):
     """(parsing context, equation text) for each differential equation a step solves."""
     from tools.pde.equations import Context
@@ -56,11 +67,9 @@ def _equations_of(step: dict):
         if step.get("tool") == "dsolve" and isinstance(args.get("equation"), str):
             yield Context([args.get("function") or "y"], [args.get("variable") or "x"], {}), \
                 args["equation"]
-        spec = args.get("spec") if step.get("tool") == "solve_pde" else None
-        if isinstance(spec, dict) and isinstance(spec.get("variables"), dict):
-            context = Context(spec.get("unknowns") or ["u"], list(spec["variables"]),
-                              spec.get("parameters") or {})
-            for text in spec.get("equations") or []:
+        context = _spec_context(step)
+        if context is not None:
+            for text in args["spec"].get("equations") or []:
                 if isinstance(text, str):
                     yield context, text
     except Exception:                        # noqa: BLE001 - a plan the tools refuse anyway
@@ -191,7 +200,8 @@ def _unsolved_problems(question: str, plan: dict) -> list[str]:
 
 
 # the initial data of a time-dependent PDE: u(x,0) = ..., u_t(x,0) = ...
-_INITIAL = re.compile(r"(?<![\w\\])([A-Za-z]\w*?)(_t|_\{t\})?\s*\(\s*([a-z]\w*)\s*,\s*0\s*\)\s*=\s*")
+_INITIAL = re.compile(r"(?<![\w\\])([A-Za-z]\w*?)(_t|_\{t\})?"
+                      r"\s*\(\s*([a-z]\w*)\s*,\s*0\s*\)\s*=\s*")
 
 
 def _initial_data_problems(question: str, plan: dict) -> list[str]:
@@ -199,17 +209,14 @@ def _initial_data_problems(question: str, plan: dict) -> list[str]:
     value of one of the plan's initial conditions of that order, at random points."""
     problems = []
     for step in plan.get("steps", []):
-        spec = step.get("args", {}).get("spec") if step.get("tool") == "solve_pde" else None
-        if not isinstance(spec, dict) or not isinstance(spec.get("variables"), dict):
-            continue
         try:
-            from tools.pde.equations import Context
-            context = Context(spec.get("unknowns") or ["u"], list(spec["variables"]),
-                              spec.get("parameters") or {})
+            context = _spec_context(step)
         except Exception:                        # noqa: BLE001 - a spec the tool refuses anyway
             continue
+        if context is None:
+            continue
         planned: dict[int, list[sp.Expr]] = {}
-        for c in spec.get("conditions") or []:
+        for c in step["args"]["spec"].get("conditions") or []:
             if isinstance(c, dict) and c.get("kind") == "initial":
                 value = _value(context, str(c.get("value", "0")))
                 if value is not None:
@@ -220,7 +227,7 @@ def _initial_data_problems(question: str, plan: dict) -> list[str]:
                 continue
             piece = _BREAK.split(question[m.end():], maxsplit=1)[0]
             text, stated = _read_value(context, piece)
-            if stated is not None and not any(_equal(stated, v, context) for v in planned[order]):
+            if stated is not None and not any(_equal(stated, v) for v in planned[order]):
                 problems.append(f"the question's initial data {m.group(0).strip()} {text} is "
                                 f"not any initial value of the plan")
     return problems
@@ -239,7 +246,7 @@ def _read_value(context, piece: str) -> tuple[str, sp.Expr | None]:
     return text, _value(context, text) if text else None
 
 
-def _equal(a: sp.Expr, b: sp.Expr, context) -> bool:
+def _equal(a: sp.Expr, b: sp.Expr) -> bool:
     """Whether ``a`` and ``b`` agree at random values of the variables (and any other
     symbol); a comparison that cannot be made counts as equal."""
     rng = random.Random(3)

@@ -111,7 +111,8 @@ def _typo(text: str, rng: random.Random) -> str:
 # join the argument (a power, a factor); the parser reads both the same (``tools.mathparse``).
 _CALL = re.compile(r"(\\?)\b(sin|cos|sinh|cosh|tanh)\(([^()+\-/,=^]+)\)(?=\s*(?:[+\-=,;.)$]|$))")
 # ``cos(theta)^2`` -> ``cos^2 theta``: a power of a function of one name or Greek letter
-_POWER = re.compile(r"(\\?)\b(sin|cos|sinh|cosh|tanh)\((\\?[A-Za-z]+|[α-ωΑ-Ω])\)\^(\d)(?![\d.])")
+_POWER = re.compile(r"(\\?)\b(sin|cos|sinh|cosh|tanh)\((\\?[A-Za-z]+|[α-ωΑ-Ω])\)"
+                    r"\^(\d)(?![\d.])")
 
 
 def bare_functions(text: str) -> str:

@@ -3,7 +3,8 @@
 An unknown ``u`` of the variables ``x, t`` is the applied function ``u(x, t)``. Derivatives may
 be written as subscripts (``u_t``, ``u_xx``, ``u_xy``), as primes when there is one variable
 (``u''``, ``y'(t)``), in Leibniz notation (``dy/dt``, ``d^2y/dt^2``, ``\\frac{dy}{dt}``,
-``∂u/∂t``, ``\\partial^2 u/\\partial x^2``) or as ``Derivative(u, x, 2)`` / ``diff(u, x, 2)``. Parameters are
+``∂u/∂t``, ``\\partial^2 u/\\partial x^2``) or as ``Derivative(u, x, 2)`` /
+``diff(u, x, 2)``. Parameters are
 numbers or expressions substituted before anything else; a parameter may be a function of
 the variables, written ``f(x, y)`` in an equation.
 
