@@ -154,6 +154,22 @@ def test_latex_forms():
     assert parse_expr("$x^2$") == x**2
 
 
+@pytest.mark.parametrize("text, value", [
+    (r"\frac12", sp.Rational(1, 2)), (r"\tfrac12 \sin 3x", sp.sin(3 * x) / 2),
+    (r"\frac\pi2", sp.pi / 2), (r"\frac{\pi}2", sp.pi / 2), (r"\frac1{2a}", 1 / (2 * a)),
+    (r"\frac ab", a / b), (r"\frac123", sp.Rational(3, 2)),    # TeX: (1/2) 3
+    (r"\sin x + \tfrac12\sin 3x", sp.sin(x) + sp.sin(3 * x) / 2)])
+def test_latex_fractions_without_braces_take_one_digit_letter_or_command(text, value):
+    assert parse_expr(text) == value
+
+
+@pytest.mark.parametrize("text, position", [(r"\frac{1}23", 8), (r"\frac+2", 5), (r"\frac{1}", 8)])
+def test_an_ambiguous_or_missing_fraction_argument_is_refused(text, position):
+    with pytest.raises(ParseError, match="each in braces or one digit") as info:
+        parse_expr(text)
+    assert info.value.position == position
+
+
 # ---------------------------------------------------------------------- errors
 @pytest.mark.parametrize("text, position, words", [
     ("x.y", 1, "'.'"), ("a;b", 1, "';'"), ("a:b", 1, "':'"), ("x = 1", 2, "'='"),

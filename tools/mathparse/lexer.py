@@ -25,6 +25,8 @@ _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _SUBSCRIPT_WORD = re.compile(r"[A-Za-z0-9]+")
 _OPERATORS = frozenset("+-*/^()[]{},'")
 NOT_COORDINATES = FUNCTIONS.keys() | CONSTANTS.keys() | DERIVATIVES  # "d sin" is no differential
+FRAC_ARGUMENTS = ("\\frac takes two arguments, each in braces or one digit, letter or command: "
+                  "\\frac{a}{b}, \\frac12, \\frac\\pi2")
 _HINTS = {"=": "an expression cannot contain '='",
           ".": "'.' may only appear inside a number such as 0.5",
           "'": "a prime must follow a function name, as in f'(r)",
@@ -213,6 +215,30 @@ class _Lexer:
         return "".join(names)
 
     # ------------------------------------------------------------------ LaTeX commands
+    def unbraced_fraction(self) -> None:
+        """TeX's short forms ``\\frac12``, ``\\tfrac\\pi2``, ``\\frac1{2a}``: an argument
+        without braces is one digit, one letter or one command such as ``\\pi``, as TeX reads
+        it (``\\frac123`` is ``3/2``). The braces are emitted around it for the parser."""
+        for _ in range(2):
+            i = self.pos
+            while self.char(i).isspace():
+                i += 1
+            c = self.char(i)
+            if c in ("{", ""):                     # braced, or missing: the parser says so
+                return
+            self.pos = i
+            self.emit("op", "{", i)
+            if "0" <= c <= "9":
+                self.emit("num", c, i, sp.Integer(int(c)))
+                self.pos = i + 1
+            elif c.isascii() and c.isalpha():
+                self.name(c, i + 1, True)
+            elif c == "\\" and (found := self.name_at(i)) is not None and not found[2]:
+                self.name(*found)
+            else:
+                raise self.error(FRAC_ARGUMENTS, i)
+            self.emit("op", "}", self.pos)
+
     def command(self) -> None:
         start, nxt = self.pos, self.char(self.pos + 1)
         if nxt in (",", ";", "!", ":", " "):
@@ -230,6 +256,8 @@ class _Lexer:
         word, self.pos = m.group(1), m.end()
         if word in LATEX_OPERATORS:
             self.emit("op", LATEX_OPERATORS[word], start)
+            if LATEX_OPERATORS[word] == "frac":
+                self.unbraced_fraction()
         elif word in LATEX_IGNORED:
             self.space = self.space or word in ("quad", "qquad")
             if word in ("left", "right") and self.char(self.pos) == ".":

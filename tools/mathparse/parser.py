@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 import sympy as sp
 
 from .errors import ParseError
-from .lexer import Token, tokenize
+from .lexer import FRAC_ARGUMENTS, Token, tokenize
 from .limits import Limits, check_text
 from .vocabulary import CONSTANTS, DERIVATIVES, FUNCTIONS
 
@@ -186,10 +186,16 @@ class Parser:
         return inner
 
     def braced(self) -> sp.Expr:
-        if not self.at("{"):
-            raise self.error("\\frac needs two arguments in braces, as in \\frac{a}{b}",
-                             self.peek())
-        return self.group(self.advance())
+        """A ``\\frac`` argument: ``{...}``, or after a braced one, one digit, letter or
+        command (``\\frac{\\pi}2``; the lexer brackets the short forms that come first)."""
+        tok = self.peek()
+        if self.at("{"):
+            return self.group(self.advance())
+        single = (tok.kind == "num" and len(tok.value) == 1) or (
+            tok.kind == "name" and (len(tok.value) == 1 or self.text[tok.start] == "\\"))
+        if not single:
+            raise self.error(FRAC_ARGUMENTS, tok)
+        return self.atom()
 
     # ------------------------------------------------------------------ number growth
     def spend(self, digits: float, tok: Token) -> None:
