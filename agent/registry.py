@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
 from tools.base import Tool
+from tools.mathparse.vocabulary import FUNCTIONS
 
 from .plan import Plan, Step, _strings  # noqa: F401 (Plan: doctest)
 
@@ -82,7 +85,8 @@ class Registry:
     def repair(self, plan: Plan) -> tuple[Plan, list[str]]:
         """``plan`` with the slips that have one plausible fix fixed: a misspelt tool name
         with a single close match, a misspelt argument name close to exactly one field, a
-        misspelt choice (``kretschman``) close to exactly one allowed value.
+        misspelt choice (``kretschman``) close to exactly one allowed value, a function
+        written as a factor (``sin*pi*x`` for ``sin pi x``).
         Returns the plan and what was changed; anything else is left for ``check``."""
         notes, steps = [], []
         for step in plan.steps:
@@ -109,6 +113,7 @@ class Registry:
                         if len(close) == 1:
                             notes.append(f"{step.id}: {name} {value!r} read as {close[0]!r}")
                             args[name] = close[0]
+            args = _map_strings(args, lambda text: _apply_functions(text, step.id, notes))
             steps.append(step.model_copy(update={"tool": tool, "args": args}))
         return plan.model_copy(update={"steps": steps}), notes
 
@@ -130,6 +135,59 @@ class Registry:
                 out.append(f"{step.tool}.{where}: {e['msg']}{shown}")
             return out
         return []
+
+
+# ``sin*x``: a function name times something has no meaning; it is the planner's spelling of
+# ``sin x`` (it learnt to write every juxtaposition with ``*``). The '*'-joined numbers, plain
+# names and brackets after it are the argument, as the parser reads ``sin pi x``.
+_FUNCTION_TIMES = re.compile(
+    rf"(?<![A-Za-z0-9_])(\\?(?:{'|'.join(sorted(FUNCTIONS, key=len, reverse=True))}))"
+    r"(\d*)\*")
+_FACTOR = re.compile(r"(?:\d+(?:\.\d+)?|\\?[A-Za-z]\w*)(?:\^(?:\d+|\{[^{}]*\}))?|\([^()]*\)")
+
+
+def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
+    """``value`` with ``change`` applied to every string in it (dict keys aside)."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {k: _map_strings(v, change) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(v, change) for v in value]
+    return value
+
+
+def _factor(text: str, at: int) -> re.Match | None:
+    """The number, plain name or bracket at ``at``: not a function (that ends an argument)."""
+    m = _FACTOR.match(text, at)
+    return None if m is None or m.group(0).lstrip("\\").split("^")[0] in FUNCTIONS else m
+
+
+def _apply_functions(text: str, step: str, notes: list[str]) -> str:
+    """``sin*pi*x`` -> ``sin pi x``, ``sin3*x`` -> ``sin 3 x``; each rewrite is noted.
+
+    >>> _apply_functions("u_t = u_xx - u*(1 + sin*pi*x*cos*t)", "s1", notes := [])
+    'u_t = u_xx - u*(1 + sin pi x*cos t)'
+    >>> notes
+    ["s1: 'sin*pi*x' read as 'sin pi x'", "s1: 'cos*t' read as 'cos t'"]
+    """
+    out, i = [], 0
+    while m := _FUNCTION_TIMES.search(text, i):
+        factors, j = [m.group(2)] if m.group(2) else [], m.end()
+        while f := _factor(text, j):
+            factors.append(f.group(0))
+            j = f.end()
+            if not (text.startswith("*", j) and _factor(text, j + 1)):
+                break
+            j += 1
+        if j == m.end():                            # ``sin*cos(x)``: no argument to read
+            out.append(text[i:j])
+        else:
+            written = f"{m.group(1)} {' '.join(factors)}"
+            notes.append(f"{step}: {text[m.start():j]!r} read as {written!r}")
+            out.append(text[i:m.start()] + written)
+        i = j
+    return "".join(out) + text[i:]
 
 
 def default_registry(knowledge_base=None) -> Registry:

@@ -154,6 +154,18 @@ def test_a_misspelt_plan_is_repaired_and_says_so(agent):
     assert "Repairs:" in ans.text and "'curvatur' read as 'curvature'" in ans.text
 
 
+def test_a_function_written_as_a_product_is_read_as_applied_and_says_so(agent):
+    # the small planner writes "sin t" as "sin*t"; y'' + 4y = sin t, y(0) = y'(0) = 0 has
+    # y = sin(t)/3 - sin(2t)/6 (undetermined coefficients)
+    ans = agent.run_plan(plan(("dsolve", {"equation": "y'' + 4*y = sin*t", "function": "y",
+                                          "variable": "t",
+                                          "conditions": {"y(0)": "0", "y'(0)": "0"}})))
+    assert ans.verified, ans.text
+    assert ans.steps[0].args["equation"] == "y'' + 4*y = sin t"
+    assert "'sin*t' read as 'sin t'" in ans.text
+    assert same(ans.final.value.strip("[]"), "sin(t)/3 - sin(2*t)/6")
+
+
 def test_a_plan_that_cannot_be_repaired_is_refused_cleanly(agent):
     ans = agent.run_plan(plan(("integrate_numerically", {"f": "x"})))
     assert ans.status == "refused" and not ans.verified and not ans.steps
