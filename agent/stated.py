@@ -6,7 +6,8 @@ perfectly -- for another problem. This module reads the differential equations a
 states and the metric function it gives (``f(r) = ...``, ``Δ = ...``), with the safe parser
 and the PDE module's derivative notation, and asks that the plan solve an equation
 proportional to each stated one (and solve a differential equation at all when the question
-asks to integrate or solve the one it writes), start from the initial data it writes, and use
+asks to integrate or solve the one it writes), start from the initial data and hold the
+boundary data it writes (``u(0,t) = 0``, ``u = 0 at x = 0, 1``), and use
 the stated function (as a whole subexpression, the question's given values put in). A formula
 it cannot read is passed over: it only speaks when it has read both sides.
 
@@ -44,6 +45,7 @@ def stated_problems(question: str, plan: dict) -> list[str]:
     problems += _function_problems(question, plan)
     problems += _unsolved_problems(question, plan)
     problems += _initial_data_problems(question, plan)
+    problems += _boundary_data_problems(question, plan)
     return problems
 
 
@@ -231,6 +233,102 @@ def _initial_data_problems(question: str, plan: dict) -> list[str]:
                 problems.append(f"the question's initial data {m.group(0).strip()} {text} is "
                                 f"not any initial value of the plan")
     return problems
+
+
+# boundary data: u(0,t) = 0, u(0,t) = u(1,t) = 0, u(x,1) = sin(pi x); u = 0 at x = 0, 1 / at x = 0
+# and x = 1; u = 0 on the (whole) boundary
+_AT_SIDE = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*\(([^()=]*,[^()=]*)\)\s*=\s*")
+_AT_ENDS = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*=\s*([^=,;]+?)\s+(?:at|on)\s+(?:both\s+)?"
+                      r"([a-z])\s*=\s*([^\s,;]+)(?:\s*(?:,|and|&)\s*(?:\3\s*=\s*)?"
+                      r"([^\s,;]+?))?(?=[\s,;.$]|$)")
+_ON_BOUNDARY = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*=\s*([^=,;]+?)\s+on\s+(?:the\s+)?"
+                          r"(?:whole\s+|entire\s+|all\s+of\s+the\s+)?boundary\b")
+
+
+def _stated_boundary_data(question: str, context, space: list[str]):
+    """(unknown, space variable or None for the whole boundary, where, value text) for the
+    boundary data the question writes out."""
+    names = [str(v) for v in context.variables]
+
+    def side(m: re.Match) -> tuple[str, str] | None:       # u(0,t): ("x", "0")
+        slots = [a.strip() for a in m.group(2).split(",")]
+        ends = [a for a in slots if a not in names]
+        missing = set(names) - set(slots)
+        if len(slots) != len(names) or len(ends) != 1 or len(missing) != 1:
+            return None
+        return missing.pop(), ends[0]
+
+    for m in _AT_SIDE.finditer(question):
+        sides, rest = [side(m)], question[m.end():]
+        while chained := _AT_SIDE.match(rest):       # u(0,t) = u(1,t) = 0: one value for both
+            sides.append(side(chained))
+            rest = rest[chained.end():]
+        piece = _BREAK.split(rest, maxsplit=1)[0]
+        for found in sides:
+            if found and found[0] in space:
+                yield m.group(1), found[0], found[1], piece
+    prose = question.replace("$", " ")
+    for m in _AT_ENDS.finditer(prose):
+        if m.group(3) in space:
+            for end in filter(None, (m.group(4), m.group(5))):
+                yield m.group(1), m.group(3), end.rstrip(".$"), m.group(2)
+    for m in _ON_BOUNDARY.finditer(prose):
+        yield m.group(1), None, None, m.group(2)
+
+
+def _boundary_data_problems(question: str, plan: dict) -> list[str]:
+    """Dirichlet data the question writes out (``u(0,t) = 0``, ``u = 0 at x = 0, 1``, ``u = 0
+    on the boundary``) must be the value of the plan's condition on that side, compared at
+    random points of the side."""
+    problems = []
+    for step in plan.get("steps", []):
+        try:
+            context = _spec_context(step)
+        except Exception:                        # noqa: BLE001 - a spec the tool refuses anyway
+            continue
+        if context is None:
+            continue
+        spec = step["args"]["spec"]
+        time = spec.get("time") or ("t" if "t" in spec["variables"] else None)
+        space = [v for v in spec["variables"] if v != time]
+        conditions = [c for c in spec.get("conditions") or []
+                      if isinstance(c, dict) and c.get("kind") != "initial"]
+        for unknown, variable, end, text in dict.fromkeys(
+                _stated_boundary_data(question, context, space)):
+            if unknown not in context.unknown_names:
+                continue
+            at = None if end is None else _value(context, end)
+            stated = _read_value(context, text)[1]
+            if stated is None or (end is not None and (at is None or not at.is_number)):
+                continue
+            side = "the boundary" if variable is None else f"{variable} = {end}"
+            mine = [c for c in conditions if (c.get("unknown") or context.unknown_names[0])
+                    == unknown and c.get("kind") != "periodic"]
+            specific = [c for c in mine if variable is None
+                        or _on_side(context, str(c.get("on") or "boundary"), variable, at)]
+            covering = specific or [c for c in mine if str(c.get("on") or "boundary").strip()
+                                    == "boundary"]        # as the solvers read the sides
+            if not covering:
+                continue                           # a side the plan leaves out: the tool says so
+            here = {} if variable is None else {sp.Symbol(variable, real=True): at}
+
+            def agrees(c: dict) -> bool:
+                value = _value(context, str(c.get("value", "0")))
+                return c.get("kind") == "dirichlet" and (
+                    value is None or _equal(stated.subs(here), value.subs(here)))
+
+            if not all(agrees(c) for c in covering):
+                problems.append(f"the question's boundary data {unknown} = {text.strip()} on "
+                                f"{side} is not the plan's condition there")
+    return problems
+
+
+def _on_side(context, on: str, variable: str, at: sp.Expr) -> bool:
+    """Is ``on`` (``x=0``) the side ``variable = at``?"""
+    name, _, where = on.partition("=")
+    value = _value(context, where) if where.strip() else None
+    return (name.strip() == variable and value is not None and value.is_number
+            and abs(complex(value - at)) < 1e-9)
 
 
 def _value(context, text: str) -> sp.Expr | None:

@@ -180,6 +180,35 @@ SLIPS = [
                                                  {"kind": "initial",
                                                   "value": "sin(x + 3*x)"}]}})),
      "initial data u(x,0) = sin x + 0.5 sin 3x"),
+    (r"Solve $u_t = u_{xx} - u$ for $0<x<1$, $0<t<0.5$, with $u=0$ at $x=0,1$ and "
+     r"$u(x,0)=\sin\pi x$.",                      # a value no end has
+     plan(("solve_pde", {"spec": {"variables": {"x": [0, 1], "t": [0, 0.5]},
+                                  "equations": ["u_t = u_xx - u"],
+                                  "conditions": [{"kind": "dirichlet", "on": "x=0",
+                                                  "value": "-1"},
+                                                 {"kind": "dirichlet", "on": "x=1",
+                                                  "value": "0"},
+                                                 {"kind": "initial", "value": "sin(pi*x)"}]}})),
+     "boundary data u = 0 on x = 0"),
+    (r"Steady temperature in the unit square: $\nabla^2 u = 0$, $u=0$ on the bottom and both "
+     r"sides, $u(x,1)=\sin\pi x$ on the top.",   # the top's data garbled
+     plan(("solve_pde", {"spec": {"variables": {"x": [0, 1], "y": [0, 1]},
+                                  "equations": ["u_xx + u_yy = 0"],
+                                  "conditions": [{"kind": "dirichlet", "on": "y=1",
+                                                  "value": "sin(x)"},
+                                                 {"kind": "dirichlet", "on": "boundary",
+                                                  "value": "0"}]}})),
+     "boundary data u = \\sin\\pi x on y = 1"),
+    ("Heat flow u_t = u_xx on 0<x<1, 0<t<0.2, with u = 0 on the whole boundary and "
+     "u(x,0) = x(1 - x).",                        # an insulated end for a held one
+     plan(("solve_pde", {"spec": {"variables": {"x": [0, 1], "t": [0, 0.2]},
+                                  "equations": ["u_t = u_xx"],
+                                  "conditions": [{"kind": "dirichlet", "on": "x=0",
+                                                  "value": "0"},
+                                                 {"kind": "neumann", "on": "x=1",
+                                                  "value": "0"},
+                                                 {"kind": "initial", "value": "x*(1 - x)"}]}})),
+     "boundary data u = 0 on the boundary"),
     ("photon sphere radius for Schwarzschild-de Sitter, f(r) = 1 - 2M/r - Λ r^2/3",
      plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})), "gives the function"),
