@@ -750,6 +750,9 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
     for problem in stated_problems(question, plan):
         read.append("its formulas")
         problems.append(problem)
+    for problem in _fluid_problems(question, view):
+        read.append("its fluid")
+        problems.append(problem)
     stray = _stray_numbers(question, view)
     if stray:
         read.append("its numbers")
@@ -766,6 +769,63 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
             problems.append(f"the question is about {_named(question)}; the plan computes "
                             f"with {', '.join(wrong)}")
     return _verdict(read, problems)
+
+
+# a flat FLRW power law a = t^p filled with a fluid of rho ∝ a^-n, n = 3(1 + w); a plan that
+# matches G_tt ∝ t^-2 to rho writes the density's time dependence as t^(-n p) (or t^(n p))
+_RHO = r"(?:ρ|\\rho|rho)"
+_DENSITY_LAW = re.compile(_RHO + r"\s*(?:∝|\\propto|~|\\sim|propto|goes as|scales as)\s*a\s*"
+                          r"(?:\^\s*\(?\s*-\s*(\d+(?:\.\d+)?)(?=\s*(?:\)|$|[\s.,;:]))|"
+                          r"⁻\s*([³⁴⁶²]))")
+_W = re.compile(r"(?<![\w\\])w\s*=\s*(-?\s*\d+(?:\.\d+)?(?:\s*/\s*\d+)?)")
+_PRESSURE = re.compile(r"(?<![\w\\])p\s*=\s*(?:(\d+(?:\.\d+)?)\s*\*?\s*)?" + _RHO
+                       + r"(?:\s*/\s*(\d+))?")
+_FLUIDS = ((r"\bradiation\b|\bphoton gas\b|ultra-?relativistic", 4),
+           (r"\bdust\b|pressureless|matter[- ]dominated|\bmatter era\b", 3), (r"\bstiff\b", 6))
+_SUPERSCRIPT = {"²": 2, "³": 3, "⁴": 4, "⁶": 6}
+_REFERENCE = re.compile(r"\$s\d+(?:\[\d+\])?(?:\.\w+)?")
+
+
+def _stated_density_power(question: str) -> sp.Rational | None:
+    """n of the question's rho ∝ a^-n: said outright, through w or p = w rho, or by the
+    fluid's name (radiation 4, dust 3, stiff 6)."""
+    text = question.replace("{", "").replace("}", "")
+    if m := _DENSITY_LAW.search(text):
+        return sp.Rational(m.group(1)) if m.group(1) else sp.Integer(_SUPERSCRIPT[m.group(2)])
+    if m := _W.search(text):
+        return 3 * (1 + sp.Rational(m.group(1).replace(" ", "")))
+    if m := _PRESSURE.search(text):
+        w = sp.Rational(m.group(1) or 1) / sp.Rational(m.group(2) or 1)
+        return 3 * (1 + w)
+    found = {n for pattern, n in _FLUIDS if re.search(pattern, _plain(question))}
+    return sp.Integer(found.pop()) if len(found) == 1 else None
+
+
+def _fluid_problems(question: str, view: PlanView) -> list[str]:
+    """For a flat power-law FLRW universe of a stated fluid, the powers t^(k p) that the plan
+    writes for the density must have |k| = n of the question's rho ∝ a^-n."""
+    metrics = " ".join(str(a.get("metric", "")) for a in view.curvature())
+    if not re.search(r"t\s*\^\s*\(?\s*2\s*\*?\s*p\b", metrics):
+        return []
+    stated = _stated_density_power(question)
+    if stated is None:
+        return []
+    t, p = sp.Symbol("t", real=True), sp.Symbol("p", real=True)
+    planned = set()
+    for step in view.steps:
+        for text in re.split(r" ; |=", view.text(step)):
+            try:
+                expr = parse_expr(_REFERENCE.sub("S", text))
+            except (ParseError, ValueError):
+                continue
+            for power in expr.atoms(sp.Pow):
+                k = sp.simplify(power.exp / p) if power.base == t else None
+                if k is not None and k.is_number and k != 0:
+                    planned.add(abs(k))
+    if planned and stated not in planned:
+        return [f"the question's fluid has rho ∝ a^-{stated}; the plan's density goes as "
+                f"t^(-{', '.join(map(str, sorted(planned)))} p)"]
+    return []
 
 
 # the function whose zeros are the horizons, of the holes whose plans solve for them in r

@@ -209,6 +209,11 @@ SLIPS = [
                                                   "value": "0"},
                                                  {"kind": "initial", "value": "x*(1 - x)"}]}})),
      "boundary data u = 0 on the boundary"),
+    ("Radiation era: flat FLRW with a ~ t^p and rho ~ a^-4. Get p from G_tt = 8 pi rho.",
+     plan((CURVATURE, {"metric": "ds^2 = -dt^2 + t^(2*p)*(dx^2 + dy^2 + dz^2)",
+                       "quantity": "einstein", "component": "t,t"}),   # w = 1/2, not 1/3
+          ("differentiate", {"expression": "log($s1*t^(3*p*(1 + (1/2))))", "variable": "t"}),
+          ("solve", {"equations": ["$s2 = 0"], "variables": ["p"]})), "rho ∝ a^-4"),
     ("photon sphere radius for Schwarzschild-de Sitter, f(r) = 1 - 2M/r - Λ r^2/3",
      plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})), "gives the function"),
