@@ -546,6 +546,55 @@ def _idle_steps(view: PlanView) -> list[str]:
     return idle
 
 
+# words that ask for a value at a point, or where something happens
+_AT_A_POINT = (r"\bat\b|\bon the\b|→|->|\\to\b|\blimit|\bas [a-z]\b|\bnear\b|\bfar\b|infinity|∞|"
+               r"\\infty|\bwhere\b|\bevaluat|\bvalue|\bhorizon|\bsingular|\bsurface|\bcent(?:er|re)"
+               r"|\bequator|\bplane\b|\bsubstitut|\bplug|\bput\b|\bset\b|\bwhen\b|\bif\b|"
+               r"\bfor [a-z]\w* ?=")
+_AT_REST = re.compile(r"\b(?:from|at) rest\b")
+
+
+def _unasked_points(question: str, view: PlanView) -> list[str]:
+    """A limit of a curvature result (the Kretschmann scalar at r = Q) for a question that
+    names no point: the plan answers another question."""
+    if re.search(_AT_A_POINT, _plain(question)):
+        return []
+    curvature = {s.get("id") for s in view.steps if s.get("tool") == "curvature"}
+    return [f"{s.get('id')} takes the {s['tool']} {args.get('variable')} -> {args.get('point')} "
+            f"of a curvature result; the question asks for no value at a point"
+            for s in view.steps if s.get("tool") == "limit"
+            for args in [s.get("args", {})]
+            if set(re.findall(r"\$(s\d+)", str(args.get("expression", "")))) & curvature]
+
+
+def _rest_problems(question: str, view: PlanView) -> list[str]:
+    """A motion that starts from rest ("released from rest", "starts at rest") has initial
+    velocity zero in the plan's ODE or PDE."""
+    if not _AT_REST.search(_plain(question)):
+        return []
+    problems = []
+    for s in view.steps:
+        args = s.get("args", {})
+        if s.get("tool") == "dsolve" and isinstance(args.get("conditions"), dict):
+            velocities = [v for k, v in args["conditions"].items()
+                          if re.fullmatch(r"\s*\w+'\s*\(.*\)\s*", str(k))]
+        elif s.get("tool") == "solve_pde" and isinstance(args.get("spec"), dict):
+            velocities = [c.get("value", "0") for c in args["spec"].get("conditions") or []
+                          if isinstance(c, dict) and c.get("kind") == "initial"
+                          and c.get("derivative") == 1]
+        else:
+            continue
+        for v in velocities:
+            try:
+                moving = parse_expr(str(v)) != 0
+            except (ParseError, ValueError):
+                continue
+            if moving:
+                problems.append(f"the question starts from rest; the plan's initial velocity "
+                                f"is {v}")
+    return problems
+
+
 # boundary conditions a PDE question states in words: (kind, cue); a spec must hold that kind.
 # ``u_x = 0 on`` counts only as a clause of its own, not the end of ``u_t + u_x = 0``
 _CLAUSE = r"(?:^|[,;(:]|\band|\bwith|\bwhere|\bif)\s*"
@@ -738,6 +787,9 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
     for idle in _idle_steps(view):
         read.append("its steps")
         problems.append(idle)
+    for problem in _unasked_points(question, view) + _rest_problems(question, view):
+        read.append("its steps")
+        problems.append(problem)
     for missing in _missing_conditions(question, view):
         read.append("its conditions")
         problems.append(missing)

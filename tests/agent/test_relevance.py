@@ -214,6 +214,22 @@ SLIPS = [
                        "quantity": "einstein", "component": "t,t"}),   # w = 1/2, not 1/3
           ("differentiate", {"expression": "log($s1*t^(3*p*(1 + (1/2))))", "variable": "t"}),
           ("solve", {"equations": ["$s2 = 0"], "variables": ["p"]})), "rho ∝ a^-4"),
+    ("Kretschmann scalar of Reissner–Nordström",   # evaluated where nobody asked
+     plan((CURVATURE, {"metric": "reissner_nordstrom", "quantity": "kretschmann"}),
+          ("limit", {"expression": "$s1", "variable": "r", "point": "Q"})),
+     "asks for no value at a point"),
+    ("A string fixed at x=0 and x=1 obeys u_tt = 4 u_xx. It starts at rest in the shape "
+     "sin(pi x). Give u(x,t) for 0<=t<=1.",
+     plan(("solve_pde", {"spec": {"variables": {"x": [0, 1], "t": [0, 1]},
+                                  "equations": ["u_tt = 4*u_xx"],
+                                  "conditions": [{"kind": "dirichlet", "on": "boundary",
+                                                  "value": "0"},
+                                                 {"kind": "initial", "value": "sin(pi*x)"},
+                                                 {"kind": "initial", "derivative": 1,
+                                                  "value": "1"}]}})), "starts from rest"),
+    ("A mass on a spring, y'' + 9y = 0, is released from rest at y = 2. Find y(t).",
+     plan(("dsolve", {"equation": "y'' + 9*y = 0", "function": "y", "variable": "t",
+                      "conditions": {"y(0)": "2", "y'(0)": "1"}})), "initial velocity is 1"),
     ("photon sphere radius for Schwarzschild-de Sitter, f(r) = 1 - 2M/r - Λ r^2/3",
      plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})), "gives the function"),
