@@ -143,7 +143,7 @@ class Registry:
 _FUNCTION_TIMES = re.compile(
     rf"(?<![A-Za-z0-9_])(\\?(?:{'|'.join(sorted(FUNCTIONS, key=len, reverse=True))}))"
     r"(\d*)\*")
-_FACTOR = re.compile(r"(?:\d+(?:\.\d+)?|\\?[A-Za-z]\w*)(?:\^(?:\d+|\{[^{}]*\}))?|\([^()]*\)")
+_FACTOR = re.compile(r"\d+(?:\.\d+)?|\\?[A-Za-z]\w*|\([^()]*\)")
 
 
 def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
@@ -158,13 +158,14 @@ def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
 
 
 def _factor(text: str, at: int) -> re.Match | None:
-    """The number, plain name or bracket at ``at``: not a function (that ends an argument)."""
+    """The number, plain name or bracket at ``at``; not a function, which ends an argument."""
     m = _FACTOR.match(text, at)
     return None if m is None or m.group(0).lstrip("\\").split("^")[0] in FUNCTIONS else m
 
 
 def _apply_functions(text: str, step: str, notes: list[str]) -> str:
-    """``sin*pi*x`` -> ``sin pi x``, ``sin3*x`` -> ``sin 3 x``; each rewrite is noted.
+    """``sin*pi*x`` -> ``sin pi x``, ``sin3*x`` -> ``sin 3 x``; each rewrite is noted. A power
+    after the argument (``sin*theta^2``) leaves the text as it is: sin(theta)^2 or sin(theta^2)?
 
     >>> _apply_functions("u_t = u_xx - u*(1 + sin*pi*x*cos*t)", "s1", notes := [])
     'u_t = u_xx - u*(1 + sin pi x*cos t)'
@@ -180,7 +181,7 @@ def _apply_functions(text: str, step: str, notes: list[str]) -> str:
             if not (text.startswith("*", j) and _factor(text, j + 1)):
                 break
             j += 1
-        if j == m.end():                            # ``sin*cos(x)``: no argument to read
+        if j == m.end() or text.startswith("^", j):  # sin*cos(x); sin*x^2 (whose square?)
             out.append(text[i:j])
         else:
             written = f"{m.group(1)} {' '.join(factors)}"
