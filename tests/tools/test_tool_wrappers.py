@@ -53,6 +53,19 @@ def test_solve_pde_tool_writes_a_grid_that_matches_the_exact_solution(tmp_path):
     assert result.data["domain"] == {"x": [0, 1], "t": [0, 0.5]}
 
 
+def test_an_interval_may_end_at_a_constant_written_as_text():
+    # y'' + y = 0, y(0) = 0, y(pi/2) = 2 has the one solution y = 2 sin x
+    spec = {"unknowns": ["y"], "equations": "y'' + y = 0", "variables": {"x": [0, "pi/2"]},
+            "conditions": [{"kind": "dirichlet", "on": "x=0", "value": "0"},
+                           {"kind": "dirichlet", "on": "x=pi/2", "value": "2"}]}
+    result = SolvePDE()({"spec": spec, "method": "classical"})
+    assert result.ok, result.error
+    grid = np.load(result.data["samples"])
+    assert grid["axis_x"][-1] == np.pi / 2
+    assert np.max(np.abs(grid["values"] - 2 * np.sin(grid["axis_x"]))) < 1e-4
+    assert "interval end" in SolvePDE()({"spec": {**spec, "variables": {"x": [0, "x"]}}}).error
+
+
 def test_solve_pde_tool_refuses_bad_arguments_cleanly():
     both = SolvePDE()({"problem": "heat", "spec": {"equations": "u_t = u_xx"}})
     assert not both.ok and "either a library problem name or a spec" in both.error

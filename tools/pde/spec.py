@@ -6,6 +6,9 @@
 ...                exact="exp(-0.4*pi^2*t)*sin(pi*x)")
 >>> spec.space, spec.time
 (['x'], 't')
+>>> PDESpec(equations="u'' = -u", variables={"x": (0, "pi/2")},
+...         conditions=[{"kind": "dirichlet", "on": "boundary"}]).variables["x"]
+(0.0, 1.5707963267948966)
 >>> spec.residuals
 [Derivative(u(x, t), t) - 2*Derivative(u(x, t), (x, 2))/5]
 
@@ -19,16 +22,37 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import sympy as sp
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema,
+                      field_validator, model_validator)
 
 from .equations import Context, derivative_orders, excerpt
 from .errors import SpecError
 
 ConditionKind = Literal["dirichlet", "neumann", "robin", "periodic", "initial"]
+
+
+def _end(value):
+    """An interval end: a number, or a constant written as text (``"pi"``, ``"pi/2"``,
+    ``"2*pi"``), so an interval [0, π] need not be copied as sixteen digits."""
+    if not isinstance(value, str):
+        return value
+    from tools.mathparse import ParseError, parse_expr
+    try:
+        number = parse_expr(value)
+    except ParseError as err:
+        raise SpecError(f"the interval end {excerpt(value)}: {err}") from None
+    if not (number.is_number and number.is_real):
+        raise SpecError(f"an interval end is a number or a constant such as pi/2, not "
+                        f"{excerpt(value)}")
+    return float(number)
+
+
+End = Annotated[float, BeforeValidator(_end), WithJsonSchema(
+    {"anyOf": [{"type": "number"}, {"type": "string"}]})]
 
 
 class Disk(BaseModel):
@@ -90,8 +114,9 @@ class PDESpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = ""
     unknowns: list[str] = Field(default_factory=lambda: ["u"], min_length=1)
-    variables: dict[str, tuple[float, float]] = Field(
-        description="name -> (low, high), in the order of a solution's input columns")
+    variables: dict[str, tuple[End, End]] = Field(
+        description="name -> (low, high), in the order of a solution's input columns; an end "
+                    "may be a constant such as 'pi'")
     time: str | None = Field(None, description="the time variable; 't' by default if present")
     disk: Disk | None = Field(None, description="the space domain is this disk, not a box")
     equations: list[str] = Field(min_length=1)
