@@ -8,13 +8,10 @@ in the question as plain text (:func:`_plain`, ``sin(pi x)``) or LaTeX (:func:`_
 
 from __future__ import annotations
 
-import math
 import random
 import re
 
 from . import Draw, Intent, pick, plan, step
-
-PI = math.pi
 
 
 # ------------------------------------------------------------------------------ rendering
@@ -72,12 +69,12 @@ def _both(prefix: str, expr: str) -> dict[str, str]:
     return {prefix: _plain(expr), prefix + "_tex": _tex(expr)}
 
 
-# Rod lengths: (number in the plan, plain text, LaTeX, argument of the n-th sine mode)
+# Rod lengths: (the end in the plan, plain text, LaTeX, argument of the n-th sine mode)
 LENGTHS = {
     "1": (1, "1", "1", lambda n: "pi*x" if n == 1 else f"{n}*pi*x"),
     "2": (2, "2", "2", lambda n: (f"{n // 2}*pi*x" if n > 2 else "pi*x") if n % 2 == 0
           else ("pi*x/2" if n == 1 else f"{n}*pi*x/2")),
-    "pi": (PI, "pi", "\\pi", lambda n: "x" if n == 1 else f"{n}*x"),
+    "pi": ("pi", "pi", "\\pi", lambda n: "x" if n == 1 else f"{n}*x"),    # written as in the question
 }
 DIFFUSIVITIES = (0.1, 0.2, 0.25, 0.5, 1, 2)
 TIMES = (0.1, 0.2, 0.25, 0.3, 0.5, 1)
