@@ -103,11 +103,18 @@ def resolve(args: Any, outputs: dict[str, Any]) -> Any:
     return REFERENCE.sub(inline, args)
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def _lookup(step: str, path: str, outputs: dict[str, Any]) -> Any:
     if step not in outputs:
         raise PlanError(f"${step} has no output (the step did not run or failed)")
     value = outputs[step]
     for part in re.findall(r"\[\d+\]|\.[A-Za-z_]\w*", path):
+        if isinstance(value, str):                # "-2*M + 4*r"[1] would be the character 2
+            raise PlanError(f"${step}{path}: the output is one value, {_short(value)}, so it "
+                            f"has no {part}")
         try:
             value = value[int(part[1:-1])] if part.startswith("[") else value[part[1:]]
         except (IndexError, KeyError, TypeError):

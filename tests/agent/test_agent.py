@@ -166,6 +166,15 @@ def test_a_function_written_as_a_product_is_read_as_applied_and_says_so(agent):
     assert same(ans.final.value.strip("[]"), "sin(t)/3 - sin(2*t)/6")
 
 
+def test_an_index_into_a_single_value_is_refused_not_read_as_a_character(agent):
+    # d/dr (r^2 - 2 M r) = 2r - 2M is one value; "$s1[1]" once took its second character
+    ans = agent.run_plan(plan(("differentiate", {"expression": "r^2 - 2*M*r", "variable": "r"}),
+                              ("limit", {"expression": "1/r", "variable": "r",
+                                         "point": "$s1[1]"})))
+    assert not ans.verified and ans.status != "verified"
+    assert "the output is one value" in ans.steps[-1].error and "has no [1]" in ans.steps[-1].error
+
+
 def test_a_plan_that_cannot_be_repaired_is_refused_cleanly(agent):
     ans = agent.run_plan(plan(("integrate_numerically", {"f": "x"})))
     assert ans.status == "refused" and not ans.verified and not ans.steps
