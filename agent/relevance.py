@@ -889,8 +889,9 @@ _ABOUT_HORIZONS = (r"horizon|surface gravity|hawking|temperature|\bkappa\b|κ|\\
 
 def _horizon_problems(question: str, view: PlanView, named: list[set[str]]) -> list[str]:
     """A question about the horizons of a Schwarzschild, Reissner-Nordström, Kerr or
-    Kerr-Newman hole: an equation of degree one or two in r that the plan solves for r must
-    be that hole's (``r^2 - 2Mr + a^2`` for Kerr, the question's values put in)."""
+    Kerr-Newman hole: an equation of degree one or two in r that the plan solves for r, or
+    such a function it differentiates in r, must be that hole's (``r^2 - 2Mr + a^2`` for
+    Kerr, the question's values put in)."""
     holes = [n & HORIZONS.keys() for n in named]
     if (len(holes) != 1 or len(holes[0]) != 1 or not re.search(_ABOUT_HORIZONS, _plain(question))
             or re.search(r"ergo|static limit|g_\{?tt", _plain(question))):
@@ -900,9 +901,13 @@ def _horizon_problems(question: str, view: PlanView, named: list[set[str]]) -> l
     problems = []
     for step in view.steps:
         args = step.get("args", {})
-        if step.get("tool") != "solve" or list(args.get("variables") or []) != ["r"]:
+        if step.get("tool") == "solve" and list(args.get("variables") or []) == ["r"]:
+            equations = args.get("equations") or []
+        elif step.get("tool") == "differentiate" and args.get("variable") == "r":
+            equations = [args.get("expression")]           # Delta'(r_+) of a surface gravity
+        else:
             continue
-        for equation in args.get("equations") or []:
+        for equation in equations:
             residual = _residual(equation)
             if residual is None:
                 continue
@@ -913,7 +918,9 @@ def _horizon_problems(question: str, view: PlanView, named: list[set[str]]) -> l
                 continue                        # set in words (Q = M): cannot tell
             if not _same_zeros(residual, expected):
                 problems.append(f"the horizons of {hole} are the zeros of "
-                                f"{sp.sstr(expected)}; the plan solves {equation}")
+                                f"{sp.sstr(expected)}; the plan "
+                                f"{'solves' if step['tool'] == 'solve' else 'differentiates'} "
+                                f"{equation}")
     return problems
 
 

@@ -230,6 +230,10 @@ SLIPS = [
     ("A mass on a spring, y'' + 9y = 0, is released from rest at y = 2. Find y(t).",
      plan(("dsolve", {"equation": "y'' + 9*y = 0", "function": "y", "variable": "t",
                       "conditions": {"y(0)": "2", "y'(0)": "1"}})), "initial velocity is 1"),
+    ("Surface gravity κ of a Kerr black hole",     # Delta with an extra r^2, differentiated
+     plan(("differentiate", {"expression": "r^2 - 2*M*r + a^2 + r^2", "variable": "r"}),
+          ("limit", {"expression": "$s1/(2*(r^2 + a^2))", "variable": "r", "point": "2*M"})),
+     "the plan differentiates r^2 - 2*M*r + a^2 + r^2"),
     ("photon sphere radius for Schwarzschild-de Sitter, f(r) = 1 - 2M/r - Λ r^2/3",
      plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})), "gives the function"),
