@@ -7,7 +7,7 @@ states and the metric function it gives (``f(r) = ...``, ``Δ = ...``), with the
 and the PDE module's derivative notation, and asks that the plan solve an equation
 proportional to each stated one (and solve a differential equation at all when the question
 asks to integrate or solve the one it writes), start from the initial data and hold the
-boundary data it writes (``u(0,t) = 0``, ``u = 0 at x = 0, 1``), and use
+boundary data it writes (``u(0,t) = 0``, ``u = 0 at x = 0, 1``, ``u_x(1,t) = 0``), and use
 the stated function (as a whole subexpression, the question's given values put in). A formula
 it cannot read is passed over: it only speaks when it has read both sides.
 
@@ -239,8 +239,8 @@ def _initial_data_problems(question: str, plan: dict) -> list[str]:
 # and x = 1; u = 0 on the (whole) boundary
 _AT_SIDE = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*\(([^()=]*,[^()=]*)\)\s*=\s*")
 _AT_ENDS = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*=\s*([^=,;]+?)\s+(?:at|on)\s+(?:both\s+)?"
-                      r"([a-z])\s*=\s*([^\s,;]+)(?:\s*(?:,|and|&)\s*(?:\3\s*=\s*)?"
-                      r"([^\s,;]+?))?(?=[\s,;.$]|$)")
+                      r"([a-z])\s*=\s*([^\s,;()]+)(?:\s*(?:,|and|&)\s*(?:\3\s*=\s*)?"
+                      r"([^\s,;()]+?))?(?=[\s,;.$)]|$)")
 _ON_BOUNDARY = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*=\s*([^=,;]+?)\s+on\s+(?:the\s+)?"
                           r"(?:whole\s+|entire\s+|all\s+of\s+the\s+)?boundary\b")
 
@@ -277,9 +277,9 @@ def _stated_boundary_data(question: str, context, space: list[str]):
 
 
 def _boundary_data_problems(question: str, plan: dict) -> list[str]:
-    """Dirichlet data the question writes out (``u(0,t) = 0``, ``u = 0 at x = 0, 1``, ``u = 0
-    on the boundary``) must be the value of the plan's condition on that side, compared at
-    random points of the side."""
+    """Boundary data the question writes out (``u(0,t) = 0``, ``u = 0 at x = 0, 1``, ``u = 0
+    on the boundary``; ``u_x = 0 at x = 0`` for Neumann data) must be the plan's condition of
+    that kind on that side, compared at random points of the side."""
     problems = []
     for step in plan.get("steps", []):
         try:
@@ -293,14 +293,18 @@ def _boundary_data_problems(question: str, plan: dict) -> list[str]:
         space = [v for v in spec["variables"] if v != time]
         conditions = [c for c in spec.get("conditions") or []
                       if isinstance(c, dict) and c.get("kind") != "initial"]
-        for unknown, variable, end, text in dict.fromkeys(
+        for name, variable, end, text in dict.fromkeys(
                 _stated_boundary_data(question, context, space)):
-            if unknown not in context.unknown_names:
+            unknown, kind, sign = _boundary_kind(name, context.unknown_names, variable)
+            if unknown is None:
                 continue
             at = None if end is None else _value(context, end)
             stated = _read_value(context, text)[1]
             if stated is None or (end is not None and (at is None or not at.is_number)):
                 continue
+            if kind == "neumann":       # the spec's value is along the outward normal: -u_x at
+                low = _value(context, str(spec["variables"][variable][0]))      # the low end
+                sign = -1 if low is not None and abs(complex(at - low)) < 1e-9 else 1
             side = "the boundary" if variable is None else f"{variable} = {end}"
             mine = [c for c in conditions if (c.get("unknown") or context.unknown_names[0])
                     == unknown and c.get("kind") != "periodic"]
@@ -314,13 +318,24 @@ def _boundary_data_problems(question: str, plan: dict) -> list[str]:
 
             def agrees(c: dict) -> bool:
                 value = _value(context, str(c.get("value", "0")))
-                return c.get("kind") == "dirichlet" and (
-                    value is None or _equal(stated.subs(here), value.subs(here)))
+                return c.get("kind") == kind and (
+                    value is None or _equal(sign * stated.subs(here), value.subs(here)))
 
             if not all(agrees(c) for c in covering):
-                problems.append(f"the question's boundary data {unknown} = {text.strip()} on "
-                                f"{side} is not the plan's condition there")
+                problems.append(f"the question's boundary data {name} = {text.strip()} on "
+                                f"{side} is not the plan's {kind} condition there")
     return problems
+
+
+def _boundary_kind(name: str, unknowns: list[str], variable: str | None):
+    """(unknown, "dirichlet", 1) for ``u``; (unknown, "neumann", sign) for ``u_x`` on a side
+    x = const; (None, "", 0) for anything else (a tangential derivative, an unknown name)."""
+    if name in unknowns:
+        return name, "dirichlet", 1
+    m = re.fullmatch(r"(\w+?)_\{?([A-Za-z])\}?", name)
+    if m and m.group(1) in unknowns and variable is not None and m.group(2) == variable:
+        return m.group(1), "neumann", 1
+    return None, "", 0
 
 
 def _on_side(context, on: str, variable: str, at: sp.Expr) -> bool:
