@@ -58,7 +58,7 @@ def _spec_context(step: dict):
     if not isinstance(spec, dict) or not isinstance(spec.get("variables"), dict):
         return None
     return Context(spec.get("unknowns") or ["u"], list(spec["variables"]),
-                   spec.get("parameters") or {})
+                   spec.get("parameters") or {}, spec.get("time"))
 
 
 def _equations_of(step: dict):

@@ -252,6 +252,14 @@ SLIPS = [
                                                   "value": "0"},
                                                  {"kind": "initial", "value": "0"}]}})),
      "u_x = 2 on x = 0"),
+    (r"Steady temperature in the unit square: $\nabla^2 u = 0$, $u=0$ on the bottom and both "
+     r"sides, $u(x,1)=\sin\pi x$ on the top.",   # a heat problem in x and t instead
+     plan(("solve_pde", {"spec": {"variables": {"x": [0, 1], "t": [0, 0.1]},
+                                  "equations": ["u_t = 0.1*u_xx"],
+                                  "conditions": [{"kind": "dirichlet", "on": "boundary",
+                                                  "value": "0"},
+                                                 {"kind": "initial", "value": "sin(pi*x)"}]}})),
+     "equation \\nabla^2 u = 0 is not the plan's"),
     ("photon sphere radius for Schwarzschild-de Sitter, f(r) = 1 - 2M/r - Λ r^2/3",
      plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})), "gives the function"),

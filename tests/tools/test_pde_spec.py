@@ -23,6 +23,7 @@ u = sp.Function("u")
     "du/dt = 0.1 d^2u/dx^2",
     r"\frac{\partial u}{\partial t} = 0.1 \frac{\partial^2 u}{\partial x^2}",
     "∂u/∂t = D ∂^2u/∂x^2",
+    "u_t = 0.1 ∇²u",                                   # the Laplacian is over space only
 ])
 def test_derivative_notations_mean_the_same_equation(equation):
     spec = PDESpec(equations=equation, parameters={"D": 0.1}, **HEAT)
@@ -46,6 +47,19 @@ def test_primes_for_one_variable_and_poisson_with_a_source_function():
     source = 2 * sp.pi**2 * sp.sin(sp.pi * x) * sp.sin(sp.pi * y)
     uxy = u(x, y)
     assert sp.expand(poisson.residuals[0] + uxy.diff(x, 2) + uxy.diff(y, 2) + source) == 0
+
+
+@pytest.mark.parametrize("equation", [
+    r"\nabla^2 u = -2 pi^2 sin(pi x) sin(pi y)",
+    r"\nabla^{2} u(x, y) = -2 pi^2 sin(pi x) sin(pi y)",
+    "∇²u + 2 pi^2 sin(pi x) sin(pi y) = 0", "(∇^2(u)) = -2 pi^2 sin(pi x) sin(pi y)"])
+def test_the_laplacian_is_the_sum_of_second_derivatives_in_space(equation):
+    spec = PDESpec(equations=equation, variables={"x": (0, 1), "y": (0, 1)},
+                   conditions=[{"kind": "dirichlet", "on": "boundary"}])
+    uxy = u(x, y)
+    expected = uxy.diff(x, 2) + uxy.diff(y, 2) + 2 * sp.pi**2 * sp.sin(sp.pi * x) * sp.sin(
+        sp.pi * y)
+    assert sp.expand(spec.residuals[0] - expected) == 0
 
 
 def test_leibniz_orders_must_agree_and_other_names_are_left_alone():

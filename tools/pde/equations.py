@@ -61,12 +61,30 @@ def _leibniz(text: str, unknowns: str, variables: str) -> str:
     return re.sub(quotient, derivative, re.sub(fraction, derivative, text))
 
 
+_NABLA_SQUARED = r"(?:\\nabla|∇)\s*(?:\^\s*\{?\s*2\s*\}?|²)"
+
+
+def _laplacian(text: str, unknowns: str, space: list[str]) -> str:
+    """``∇²u``, ``\\nabla^2 u``, ``\\nabla^{2} u`` (of a known unknown) as the sum of its
+    second derivatives in the Cartesian space variables ``space``.
+
+    >>> _laplacian(r"\\nabla^2 u = -f", "u", ["x", "y"])
+    ' (Derivative(u, x, 2) + Derivative(u, y, 2))  = -f'
+    """
+    if not unknowns or not space:
+        return text
+    return re.sub(rf"{_NABLA_SQUARED}\s*(?:\(\s*({unknowns})\s*\)|({unknowns})(?![\w(]))",
+                  lambda m: " (" + " + ".join(f"Derivative({m.group(1) or m.group(2)}, {v}, 2)"
+                                              for v in space) + ") ", text)
+
+
 class Context:
     """The names of one problem: unknowns, variables and parameters, as SymPy objects."""
 
     def __init__(self, unknowns: Iterable[str], variables: Iterable[str],
-                 parameters: Mapping[str, float | str]) -> None:
+                 parameters: Mapping[str, float | str], time: str | None = None) -> None:
         self.variables = [sp.Symbol(v, real=True) for v in variables]
+        self.time = time if time is not None else ("t" if "t" in variables else None)
         self.unknown_names = list(unknowns)
         self.unknowns = [sp.Function(u)(*self.variables) for u in self.unknown_names]
         self.symbols: dict[str, sp.Basic] = {str(v): v for v in self.variables}
@@ -129,12 +147,14 @@ class Context:
         return residual
 
     def _plain_notation(self, text: str) -> str:
-        """Rewrite ``u(x, t)`` as ``u``, and primes ``u''`` and Leibniz quotients ``du/dx`` as
-        ``Derivative(u, x, n)``, before parsing."""
+        """Rewrite ``u(x, t)`` as ``u``, and primes ``u''``, Leibniz quotients ``du/dx`` and
+        the Laplacian ``∇²u`` as derivatives, before parsing."""
         names = "|".join(re.escape(u) for u in self.unknown_names)
-        text = _leibniz(text, names, "|".join(re.escape(str(v)) for v in self.variables))
         args = r"\s*,\s*".join(re.escape(str(v)) for v in self.variables)
-        text = re.sub(rf"\b((?:{names})(?:_\w+)?)\s*\(\s*{args}\s*\)", r"\1", text)
+        text = re.sub(rf"(?<![A-Za-z0-9_])((?:{names})(?:_\w+)?)\s*\(\s*{args}\s*\)", r"\1",
+                      text)
+        text = _laplacian(text, names, [str(v) for v in self.variables if str(v) != self.time])
+        text = _leibniz(text, names, "|".join(re.escape(str(v)) for v in self.variables))
         if len(self.variables) == 1:
             var = str(self.variables[0])
             text = re.sub(rf"\b({names})('+)(\s*\(\s*{re.escape(var)}\s*\))?",

@@ -159,7 +159,7 @@ class PDESpec(BaseModel):
             raise SpecError("at most 3 space dimensions are supported")
         if self.disk is not None and len(self.space) != 2:
             raise SpecError("a disk needs exactly two space variables")
-        context = Context(self.unknowns, self.variables, self.parameters)
+        context = Context(self.unknowns, self.variables, self.parameters, self.time)
         self._context = context
         self._residuals = [context.equation(e) for e in self.equations]
         if len(self._residuals) != len(self.unknowns):

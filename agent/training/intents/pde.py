@@ -74,7 +74,7 @@ LENGTHS = {
     "1": (1, "1", "1", lambda n: "pi*x" if n == 1 else f"{n}*pi*x"),
     "2": (2, "2", "2", lambda n: (f"{n // 2}*pi*x" if n > 2 else "pi*x") if n % 2 == 0
           else ("pi*x/2" if n == 1 else f"{n}*pi*x/2")),
-    "pi": ("pi", "pi", "\\pi", lambda n: "x" if n == 1 else f"{n}*x"),    # written as in the question
+    "pi": ("pi", "pi", "\\pi", lambda n: "x" if n == 1 else f"{n}*x"),   # "pi", as asked
 }
 DIFFUSIVITIES = (0.1, 0.2, 0.25, 0.5, 1, 2)
 TIMES = (0.1, 0.2, 0.25, 0.3, 0.5, 1)
