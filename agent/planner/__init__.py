@@ -12,6 +12,7 @@ every plan (``Plan`` and ``Registry.check``) before anything runs.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 
 from ..config import Settings
@@ -76,6 +77,11 @@ class Planner:
 
     def describe(self) -> str:
         return self.name
+
+
+def prompt_seed(text: str) -> int:
+    """The sampling seed of a prompt: a sampled replan replays as it ran, on either backend."""
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
 
 def cut_off(limit: int) -> PlanError:

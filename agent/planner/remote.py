@@ -8,7 +8,7 @@ schema: vLLM's ``structured_outputs`` on completions, ``response_format`` on cha
 
 from __future__ import annotations
 
-from . import Planner, cut_off
+from . import Planner, cut_off, prompt_seed
 from .schema import plan_schema
 
 
@@ -37,6 +37,8 @@ class OpenAIPlanner(Planner):
         schema = plan_schema(self.registry) if self.settings.constrained else None
         options = dict(model=self.model, max_tokens=self.settings.max_new_tokens,
                        temperature=self.temperature)
+        if self.temperature > 0:                # seeded by the prompt: a run replays as it ran
+            options["seed"] = prompt_seed(text)
         if self.settings.openai_chat:
             if schema is not None:
                 options["response_format"] = {"type": "json_schema", "json_schema": {

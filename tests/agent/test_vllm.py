@@ -42,6 +42,9 @@ def test_agent_plans_through_vllm(tmp_path):
                 assert ans.verified or ans.reason
                 if ans.verified:
                     assert all(c.passed for c in ans.checks)
+            replans = [planner.propose("Kretschmann scalar of Kerr",
+                                       problems=["s1: check 'x' failed"]) for _ in range(2)]
+            assert replans[0] == replans[1]          # a sampled replan is seeded by its prompt
     assert server.process.poll() is not None
     with pytest.raises(ProcessLookupError):           # engine and worker are gone too
         os.killpg(group, 0)
