@@ -406,6 +406,9 @@ def sample_laplace(rng: random.Random) -> Draw:
     spec = {"variables": {"x": [0, a], "y": [0, b]}, "equations": [eq], "conditions": conds}
     what = "Laplace" if eq.endswith("= 0") else "Poisson"
     slots = {"a": atxt, "b": str(b), "bc": bc, "what": what, **_both("eq", eq)}
+    if rng.random() < 1 / 3:                    # the Laplacian as physicists write it
+        slots["eq"] = slots["eq"].replace("u_xx + u_yy", rng.choice(("∇²u", "∇^2 u")))
+        slots["eq_tex"] = slots["eq_tex"].replace("u_{xx} + u_{yy}", "\\nabla^2 u")
     return Draw(slots, plan(step("solve_pde", spec=spec)))
 
 
