@@ -246,8 +246,8 @@ _ON_BOUNDARY = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*=\s*([^=,;]+?)\s+on\s+(?:
 
 
 def _stated_boundary_data(question: str, context, space: list[str]):
-    """(unknown, space variable or None for the whole boundary, where, value text) for the
-    boundary data the question writes out."""
+    """(``u`` or ``u_x`` as written, space variable or None for the whole boundary, where,
+    value text) for the boundary data the question writes out."""
     names = [str(v) for v in context.variables]
 
     def side(m: re.Match) -> tuple[str, str] | None:       # u(0,t): ("x", "0")
@@ -289,21 +289,21 @@ def _boundary_data_problems(question: str, plan: dict) -> list[str]:
         if context is None:
             continue
         spec = step["args"]["spec"]
-        time = spec.get("time") or ("t" if "t" in spec["variables"] else None)
-        space = [v for v in spec["variables"] if v != time]
+        space = [str(v) for v in context.variables if str(v) != context.time]
         conditions = [c for c in spec.get("conditions") or []
                       if isinstance(c, dict) and c.get("kind") != "initial"]
         for name, variable, end, text in dict.fromkeys(
                 _stated_boundary_data(question, context, space)):
-            unknown, kind, sign = _boundary_kind(name, context.unknown_names, variable)
+            unknown, kind = _boundary_kind(name, context.unknown_names, variable)
             if unknown is None:
                 continue
             at = None if end is None else _value(context, end)
             stated = _read_value(context, text)[1]
             if stated is None or (end is not None and (at is None or not at.is_number)):
                 continue
-            if kind == "neumann":       # the spec's value is along the outward normal: -u_x at
-                low = _value(context, str(spec["variables"][variable][0]))      # the low end
+            sign = 1                    # a neumann value is along the outward normal: -u_x at
+            if kind == "neumann":       # the low end
+                low = _value(context, str(spec["variables"][variable][0]))
                 sign = -1 if low is not None and abs(complex(at - low)) < 1e-9 else 1
             side = "the boundary" if variable is None else f"{variable} = {end}"
             mine = [c for c in conditions if (c.get("unknown") or context.unknown_names[0])
@@ -328,14 +328,14 @@ def _boundary_data_problems(question: str, plan: dict) -> list[str]:
 
 
 def _boundary_kind(name: str, unknowns: list[str], variable: str | None):
-    """(unknown, "dirichlet", 1) for ``u``; (unknown, "neumann", sign) for ``u_x`` on a side
-    x = const; (None, "", 0) for anything else (a tangential derivative, an unknown name)."""
+    """(unknown, "dirichlet") for ``u``; (unknown, "neumann") for ``u_x`` on a side x = const;
+    (None, "") for anything else (a tangential derivative, a name that is no unknown)."""
     if name in unknowns:
-        return name, "dirichlet", 1
+        return name, "dirichlet"
     m = re.fullmatch(r"(\w+?)_\{?([A-Za-z])\}?", name)
     if m and m.group(1) in unknowns and variable is not None and m.group(2) == variable:
-        return m.group(1), "neumann", 1
-    return None, "", 0
+        return m.group(1), "neumann"
+    return None, ""
 
 
 def _on_side(context, on: str, variable: str, at: sp.Expr) -> bool:
