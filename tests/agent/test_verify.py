@@ -43,6 +43,45 @@ def test_curvature_claims_right_and_wrong():
                       "6*Derivative(a(t), (t, 2))/a(t)")
 
 
+def test_every_invariant_and_yes_no_claim_has_a_numeric_check():
+    # textbook values: Schwarzschild C_abcd C^abcd = K = 48 M^2/r^6 (vacuum); RN R_ab R^ab =
+    # 4 Q^4/r^8; closed FLRW is conformally flat, so C^2 = 0 (MTW 27; Carroll 5, 8)
+    for args, right, wrong in [
+            ({"metric": "schwarzschild", "quantity": "weyl_squared"}, "48*M**2/r**6",
+             "48*M**2/r**5"),
+            ({"metric": "reissner_nordstrom", "quantity": "ricci_squared"}, "4*Q**4/r**8",
+             "2*Q**4/r**8"),
+            ({"metric": "flrw_closed", "quantity": "weyl_squared"}, "0",
+             "Derivative(a(t), t)**2/a(t)**4"),
+            ({"metric": "schwarzschild", "quantity": "flat"}, False, True),
+            ({"metric": "milne", "quantity": "flat"}, True, False),      # Minkowski inside
+            ({"metric": "kerr", "quantity": "conformally_flat"}, False, True),
+            ({"metric": "flrw_flat", "quantity": "conformally_flat"}, True, False),
+            ({"metric": "schwarzschild_de_sitter", "quantity": "einstein_space"}, True, False),
+            ({"metric": "reissner_nordstrom", "quantity": "einstein_space"}, False, True)]:
+        assert passed("curvature", args, right), args
+        assert not passed("curvature", args, wrong), args
+
+
+def test_riemann_components_are_checked_with_their_antisymmetry():
+    from tools.gr.tool import Curvature
+    # Schwarzschild: R^t_rtr = 2M/(r^2 (r - 2M)) (Carroll 5.13 with signs of R^a_bcd)
+    args = {"metric": "schwarzschild", "quantity": "riemann", "component": "t,r,t,r"}
+    result = Curvature()(args).model_dump()
+    M, r = sp.symbols("M r", positive=True)
+    value = parse_expr(result["value"], symbols={"M": M, "r": r})
+    assert sp.simplify(value - 2 * M / (r**2 * (r - 2 * M))) == 0
+    assert all(c.passed for c in check_step("curvature", args, result))
+    flipped = {**result, "value": "-2*M/(r**2*(r - 2*M))"}
+    assert not all(c.passed for c in check_step("curvature", args, flipped))
+    whole = {"metric": "schwarzschild", "quantity": "riemann"}
+    result = Curvature()(whole).model_dump()
+    assert check_step("curvature", whole, result)[0].passed
+    one_sign = {k: v for k, v in result["value"].items() if k != "t,r,r,t"}
+    one_sign["t,r,r,t"] = one_sign["t,r,t,r"]          # R^a_bcd = -R^a_bdc broken
+    assert not check_step("curvature", whole, {**result, "value": one_sign})[0].passed
+
+
 def test_calculus_claims_right_and_wrong():
     d = {"expression": "exp(-x^2)", "variable": "x"}
     assert passed("differentiate", d, "-2*x*exp(-x**2)")
