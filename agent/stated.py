@@ -61,6 +61,17 @@ def _spec_context(step: dict):
                    spec.get("parameters") or {}, spec.get("time"))
 
 
+def _pde_specs(plan: dict):
+    """(spec, parsing context) of each solve_pde step whose spec the tools would read."""
+    for step in plan.get("steps", []):
+        try:
+            context = _spec_context(step)
+        except Exception:                        # noqa: BLE001 - a spec the tool refuses anyway
+            continue
+        if context is not None:
+            yield step["args"]["spec"], context
+
+
 def _equations_of(step: dict):
     """(parsing context, equation text) for each differential equation a step solves."""
     from tools.pde.equations import Context
@@ -210,15 +221,9 @@ def _initial_data_problems(question: str, plan: dict) -> list[str]:
     """Initial data the question writes out (``u(x,0) = sin x + 0.5 sin 3x``) must be the
     value of one of the plan's initial conditions of that order, at random points."""
     problems = []
-    for step in plan.get("steps", []):
-        try:
-            context = _spec_context(step)
-        except Exception:                        # noqa: BLE001 - a spec the tool refuses anyway
-            continue
-        if context is None:
-            continue
+    for spec, context in _pde_specs(plan):
         planned: dict[int, list[sp.Expr]] = {}
-        for c in step["args"]["spec"].get("conditions") or []:
+        for c in spec.get("conditions") or []:
             if isinstance(c, dict) and c.get("kind") == "initial":
                 value = _value(context, str(c.get("value", "0")))
                 if value is not None:
@@ -281,14 +286,7 @@ def _boundary_data_problems(question: str, plan: dict) -> list[str]:
     on the boundary``; ``u_x = 0 at x = 0`` for Neumann data) must be the plan's condition of
     that kind on that side, compared at random points of the side."""
     problems = []
-    for step in plan.get("steps", []):
-        try:
-            context = _spec_context(step)
-        except Exception:                        # noqa: BLE001 - a spec the tool refuses anyway
-            continue
-        if context is None:
-            continue
-        spec = step["args"]["spec"]
+    for spec, context in _pde_specs(plan):
         space = [str(v) for v in context.variables if str(v) != context.time]
         conditions = [c for c in spec.get("conditions") or []
                       if isinstance(c, dict) and c.get("kind") != "initial"]
