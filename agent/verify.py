@@ -241,7 +241,6 @@ def numeric_curvature(metric, point: dict) -> dict[str, Any]:
            "ricci_scalar": scalar, "einstein": ricci - 0.5 * scalar * g,
            "kretschmann": float(np.einsum("abcd,abcd->", r_lower, r_upper)),
            "ricci_squared": float(np.einsum("ab,ab->", ricci, ricci_up)),
-           "einstein_space": ricci - scalar / n * g,    # zero for an Einstein space
            # the sizes of the terms of the invariants: a claim is compared relative to them
            "sizes": {"ricci_scalar": float(np.einsum("bd,bd->", np.abs(gi), np.abs(ricci))),
                      "quadratic": float(np.einsum("abcd,abcd->", np.abs(r_lower),
@@ -282,11 +281,13 @@ def numeric_curvature(metric, point: dict) -> dict[str, Any]:
 
 # invariants: the power of the numeric scale their round-off grows with
 SCALARS = {"ricci_scalar": 1, "kretschmann": 2, "ricci_squared": 2, "weyl_squared": 2}
-# yes/no claims: the numeric tensor that vanishes exactly when the claim holds (mixed indices)
-CLAIMS = {"ricci_flat": "ricci", "flat": "riemann", "conformally_flat": "weyl",
-          "einstein_space": "einstein_space"}
-_TENSOR_NAMES = {"ricci": "Ricci tensor", "riemann": "Riemann tensor", "weyl": "Weyl tensor",
-                 "einstein_space": "trace-free Ricci tensor"}
+# yes/no claims: the numeric tensor that vanishes exactly when the claim holds, the check
+CLAIMS = {"ricci_flat": ("ricci", "vacuum claim agrees with a numeric Ricci tensor"),
+          "flat": ("riemann", "flat claim agrees with a numeric Riemann tensor"),
+          "conformally_flat": ("weyl", "conformally flat claim agrees with a numeric Weyl "
+                                       "tensor"),
+          "einstein_space": ("einstein_space", "Einstein space claim agrees with a numeric "
+                                               "trace-free Ricci tensor")}
 
 
 def _curvature(args: dict, result: dict) -> list[Check]:
@@ -310,12 +311,8 @@ def _curvature(args: dict, result: dict) -> list[Check]:
     if functions:
         metric = type(metric)(_concrete(metric.components), metric.coords)
         claimed = None if claimed is None else _concrete(claimed, functions)
-    tensor = CLAIMS.get(quantity)
-    name = (f"{quantity.replace('_', ' ')} claim agrees with a numeric "
-            f"{_TENSOR_NAMES[tensor]}" if tensor else
-            f"{quantity} agrees with an independent numeric computation")
-    if quantity == "ricci_flat":
-        name = "vacuum claim agrees with a numeric Ricci tensor"
+    tensor, name = CLAIMS.get(quantity, (None, f"{quantity} agrees with an independent "
+                                               f"numeric computation"))
     worst, used = 0.0, 0
     for point, numeric in _regular_points(metric, seed=11,
                                           finite=("riemann",) if tensor else (quantity,)):
