@@ -34,6 +34,7 @@ import sympy as sp
 
 from tools.mathparse import ParseError, parse_expr
 
+from .plan import REFERENCE
 from .stated import given_values, stated_problems
 from .verify import Check
 
@@ -564,7 +565,8 @@ def _unasked_points(question: str, view: PlanView) -> list[str]:
             f"of a curvature result; the question asks for no value at a point"
             for s in view.steps if s.get("tool") == "limit"
             for args in [s.get("args", {})]
-            if set(re.findall(r"\$(s\d+)", str(args.get("expression", "")))) & curvature]
+            if {m.group(1) for m in REFERENCE.finditer(str(args.get("expression", "")))}
+            & curvature]
 
 
 def _rest_problems(question: str, view: PlanView) -> list[str]:
@@ -835,7 +837,6 @@ _PRESSURE = re.compile(r"(?<![\w\\])p\s*=\s*(?:(\d+(?:\.\d+)?)\s*\*?\s*)?" + _RH
 _FLUIDS = ((r"\bradiation\b|\bphoton gas\b|ultra-?relativistic", 4),
            (r"\bdust\b|pressureless|matter[- ]dominated|\bmatter era\b", 3), (r"\bstiff\b", 6))
 _SUPERSCRIPT = {"²": 2, "³": 3, "⁴": 4, "⁶": 6}
-_REFERENCE = re.compile(r"\$s\d+(?:\[\d+\])?(?:\.\w+)?")
 
 
 def _stated_density_power(question: str) -> sp.Rational | None:
@@ -867,7 +868,7 @@ def _fluid_problems(question: str, view: PlanView) -> list[str]:
     for step in view.steps:
         for text in re.split(r" ; |=", view.text(step)):
             try:
-                expr = parse_expr(_REFERENCE.sub("S", text))
+                expr = parse_expr(REFERENCE.sub("S", text))
             except (ParseError, ValueError):
                 continue
             for power in expr.atoms(sp.Pow):
