@@ -8,8 +8,9 @@ and the PDE module's derivative notation, and asks that the plan solve an equati
 proportional to each stated one (and solve a differential equation at all when the question
 asks to integrate or solve the one it writes), start from the initial data and hold the
 boundary data it writes (``u(0,t) = 0``, ``u = 0 at x = 0, 1``, ``u_x(1,t) = 0``), and use
-the stated function (as a whole subexpression, the question's given values put in). A formula
-it cannot read is passed over: it only speaks when it has read both sides.
+the stated function (as a whole subexpression, the question's given values put in), and
+compute curvature with the line element it writes (component by component, at random points).
+A formula it cannot read is passed over: it only speaks when it has read both sides.
 
 >>> plan = {"steps": [{"id": "s1", "tool": "dsolve", "args": {"equation": "y'' + 4*y = sin(t)",
 ...          "function": "y", "variable": "t"}}], "final": "s1"}
@@ -21,6 +22,7 @@ it cannot read is passed over: it only speaks when it has read both sides.
 
 from __future__ import annotations
 
+import difflib
 import random
 import re
 
@@ -46,6 +48,7 @@ def stated_problems(question: str, plan: dict) -> list[str]:
     problems += _unsolved_problems(question, plan)
     problems += _initial_data_problems(question, plan)
     problems += _boundary_data_problems(question, plan)
+    problems += _line_element_problems(question, plan)
     return problems
 
 
@@ -476,3 +479,112 @@ def _same_function(a: sp.Expr, b: sp.Expr) -> bool:
         if abs(x - y) > 1e-9 * max(1.0, abs(y)):
             return False
     return True
+
+
+# ---------------------------------------------------------------------- line elements
+_DS = re.compile(r"(?<![\w\\])ds\s*(?:\^\s*\{?\s*2\s*\}?|²)\s*=")
+# a line element can end after a run of text that ends like mathematics: a bracket, a digit,
+# a square, a differential (dv, d\phi, dφ) or a letter after an operator (2M/r), not after a
+# word of prose or an article (``dy^2 a solution``)
+_MATH_END = re.compile(r"\S*?(?:[)\]}0-9²]|(?<![\w\\])d(?:\\?[A-Za-z]+|[α-ωΑ-Ω])"
+                       r"|(?<=[^\s\w\\])[A-Za-z])(?=[.,;:?!$]*(?:\s|$))")
+_ENDS_TRIED = 40
+# a word that is not mathematics: the line element has ended before it
+_PROSE = re.compile(r"(?<![\\A-Za-z])(?!(?:d?(?:" + "|".join(
+    ("sinh?", "cosh?", "tanh?", "cot", "sec", "csc", "exp", "log", "ln", "sqrt", "alpha",
+     "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda",
+     "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
+     "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega",
+     "ell")) + r"))(?![A-Za-z]))(?:[A-Za-z]{3,}|(?:of|is|in|at|to|on|as|an|be|by|if|or|so|it)"
+    r"(?![A-Za-z]))")
+
+
+def _stated_line_element(question: str):
+    """The metric of the line element ``ds^2 = ...`` the question writes: the longest text
+    after ``ds^2 =`` that ends like mathematics and parses (the prose after it left out);
+    None when there is none or it does not read."""
+    from tools.gr.errors import MetricError
+    from tools.gr.metric import Metric
+    m = _DS.search(question)
+    if m is None:
+        return None
+    text = question[m.start():]
+    ends = sorted({e.end() for e in _MATH_END.finditer(text, m.end() - m.start())},
+                  reverse=True)
+    for end in ends[:_ENDS_TRIED]:
+        if _PROSE.search(text, m.end() - m.start(), end):
+            continue
+        try:
+            metric = Metric.from_line_element(text[:end])
+        except (ParseError, MetricError, ValueError, TypeError):
+            continue
+        return metric if metric.dim >= 2 else None
+    return None
+
+
+def _planned_metric(args: dict):
+    """The metric a curvature step computes with, as the tool resolves it; None when the
+    tool would refuse it (its own error says why)."""
+    from tools.gr import catalog
+    from tools.gr.quantities import resolve_metric
+    metric, parameters = args.get("metric"), args.get("parameters") or {}
+    if not isinstance(metric, str) or not isinstance(parameters, dict):
+        return None
+    try:
+        if parameters:
+            return catalog.get(metric, **{k: parse_expr(str(v)) for k, v in parameters.items()})
+        return resolve_metric(metric)
+    except Exception:                               # noqa: BLE001 - the tool reports it
+        return None
+
+
+def _by_name(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with each symbol replaced by a plain one of its name (assumptions differ
+    between the catalogue and the parser) and each undefined function f(x, ...) by a fixed
+    function of its arguments, so that two metrics can be compared at random points."""
+    from sympy.core.function import AppliedUndef
+    functions = {f: sp.exp(sp.Add(*f.args) * (1 + sum(map(ord, f.func.__name__)) % 7) / 10)
+                 for f in expr.atoms(AppliedUndef)}
+    expr = expr.xreplace(functions)
+    return expr.xreplace({s: sp.Symbol(str(s)) for s in expr.free_symbols})
+
+
+def _metric_difference(stated, planned) -> str | None:
+    """The first component where ``planned`` differs from ``stated`` (``g_tt``), None when
+    they agree or cannot be compared (other coordinates, or symbols the question does not
+    use, as a catalogue metric may name its parameters otherwise)."""
+    names = [str(c) for c in stated.coords]
+    planned_names = [str(c) for c in planned.coords]
+    if sorted(names) != sorted(planned_names):
+        return None
+    a, b = stated.components.applyfunc(_by_name), planned.components.applyfunc(_by_name)
+    ours, theirs = {str(s) for s in a.free_symbols}, {str(s) for s in b.free_symbols}
+    if not theirs <= ours | set(names):
+        return None
+    # a name misspelt in the question (thheta) and written right in the plan is the same
+    typos = {n: close[0] for n in ours - theirs
+             if (close := difflib.get_close_matches(n, theirs, n=1, cutoff=0.8))}
+    a = a.xreplace({sp.Symbol(n): sp.Symbol(m) for n, m in typos.items()})
+    for i, x in enumerate(names):
+        for j, y in enumerate(names[i:], i):
+            p, q = planned_names.index(x), planned_names.index(y)
+            if not _equal(a[i, j], b[p, q]):
+                return f"g_{x}{y}" if len(x) == len(y) == 1 else f"g_({x},{y})"
+    return None
+
+
+def _line_element_problems(question: str, plan: dict) -> list[str]:
+    """A curvature step must compute with the line element the question writes (a copy
+    that drops a power or a sign computes, and verifies, for another spacetime)."""
+    steps = [s.get("args", {}) for s in plan.get("steps", []) if s.get("tool") == "curvature"]
+    stated = _stated_line_element(question) if steps else None
+    if stated is None:
+        return []
+    problems = []
+    for args in steps:
+        planned = _planned_metric(args)
+        where = _metric_difference(stated, planned) if planned is not None else None
+        if where:
+            problems.append(f"the question's line element is not the plan's "
+                            f"{args.get('metric')} ({where} differs)")
+    return problems

@@ -263,6 +263,20 @@ SLIPS = [
     ("photon sphere radius for Schwarzschild-de Sitter, f(r) = 1 - 2M/r - Λ r^2/3",
      plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})), "gives the function"),
+    # the line element the question writes, copied with a slip, or swapped for a catalogue
+    # metric (Kasner with t = tau^3: the power of dz^2 is -2)
+    (r"Kretschmann scalar of ds^2 = -9\tau^4 d\tau^2 + \tau^4(dx^2 + dy^2) + \tau^{-2} dz^2 "
+     r"(Kasner (2/3, 2/3, -1/3) with t = \tau^3)",
+     plan((CURVATURE, {"metric": r"ds^2 = -9\tau^4 d\tau^2 + \tau^4(dx^2 + dy^2) + "
+                                 r"\tau^2 dz^2", "quantity": "kretschmann"})), "g_zz differs"),
+    ("consider the spacetime ds^2 = (l^2/z^2) (-dt^2 + dx^2 + dy^2 + dz^2). What is its "
+     "Kretschmann scalar?",
+     plan((CURVATURE, {"metric": "ds^2 = -dt^2 + dx^2 + dy^2 + dz^2",
+                       "quantity": "kretschmann"})), "g_tt differs"),
+    ("Is ds^2 = -(1 - 2M/r + Q^2/r^2) dt^2 + dr^2/(1 - 2M/r + Q^2/r^2) + r^2 dΩ^2 a vacuum "
+     "solution?",
+     plan((CURVATURE, {"metric": "schwarzschild", "quantity": "ricci_flat"})),
+     "not the plan's schwarzschild"),
 ]
 
 
@@ -270,6 +284,23 @@ SLIPS = [
 def test_a_slip_is_caught_and_named(question, wrong, said):
     (check,) = check_relevance(question, wrong)
     assert not check.passed and said.lower() in check.detail.lower(), check.detail
+
+
+@pytest.mark.parametrize("question, metric, quantity", [
+    # prose after the line element, a misspelt angle, LaTeX against plain text, a catalogue
+    # metric that is the one written
+    ("is ds² = -(1 - k/r^2) dt^2 + dr^2/(1 - k/r^2) + r^2 (dtheta^2 + sin^2 thheta dphi^2) "
+     "Weyl-flat (C_abcd = 0)?",
+     "ds^2 = -(1 - k/r^2) dt^2 + dr^2/(1 - k/r^2) + r^2 (dtheta^2 + sin^2 theta dphi^2)",
+     "conformally_flat"),
+    (r"Ricci scalar of $ds^2 = \frac{dx^2 + dy^2}{y^2}$, the hyperbolic plane",
+     "ds^2 = (dx^2 + dy^2)/y^2", "ricci_scalar"),
+    ("Is ds^2 = -(1 - 2M/r) dt^2 + dr^2/(1 - 2M/r) + r^2 dΩ^2 a vacuum solution?",
+     "schwarzschild", "ricci_flat"),
+])
+def test_the_line_element_the_question_writes_passes(question, metric, quantity):
+    assert verdict(question, plan((CURVATURE, {"metric": metric, "quantity": quantity}))) \
+        is not False
 
 
 def test_a_catalogue_alias_is_the_spacetime_it_names():
