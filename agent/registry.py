@@ -86,7 +86,8 @@ class Registry:
         """``plan`` with the slips that have one plausible fix fixed: a misspelt tool name
         with a single close match, a misspelt argument name close to exactly one field, a
         misspelt choice (``kretschman``) close to exactly one allowed value, a function
-        written as a factor (``sin*pi*x`` for ``sin pi x``).
+        written as a factor (``sin*pi*x`` for ``sin pi x``), a remark copied after a line
+        element (``... dφ^2 (tube radius b, c > b)``).
         Returns the plan and what was changed; anything else is left for ``check``."""
         notes, steps = [], []
         for step in plan.steps:
@@ -114,6 +115,7 @@ class Registry:
                             notes.append(f"{step.id}: {name} {value!r} read as {close[0]!r}")
                             args[name] = close[0]
             args = _map_strings(args, lambda text: _apply_functions(text, step.id, notes))
+            args = _map_strings(args, lambda text: _drop_remark(text, step.id, notes))
             steps.append(step.model_copy(update={"tool": tool, "args": args}))
         return plan.model_copy(update={"steps": steps}), notes
 
@@ -146,6 +148,9 @@ _FUNCTION_TIMES = re.compile(
 _FACTOR = re.compile(r"\d+(?:\.\d+)?|\\?[A-Za-z]\w*|\([^()]*\)")
 
 
+_LINE_ELEMENT = re.compile(r"\s*ds\s*(?:\^\s*\{?\s*2\s*\}?|²)\s*=")
+
+
 def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
     """``value`` with ``change`` applied to every string in it (dict keys aside)."""
     if isinstance(value, str):
@@ -155,6 +160,33 @@ def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
     if isinstance(value, list):
         return [_map_strings(v, change) for v in value]
     return value
+
+
+def _drop_remark(text: str, step: str, notes: list[str]) -> str:
+    """A line element that does not parse as written, cut to its longest start that does
+    when what follows holds words (a remark); each cut is noted. Anything else is left.
+
+    >>> _drop_remark("ds^2 = b^2 dθ^2 + (c + b cos θ)^2 dφ^2 (tube radius b, c > b)", "s1",
+    ...              notes := [])
+    'ds^2 = b^2 dθ^2 + (c + b cos θ)^2 dφ^2'
+    >>> notes
+    ["s1: the remark '(tube radius b, c > b)' after the line element left out"]
+    """
+    from tools.gr.metric import Metric
+    from .stated import PROSE_WORD, line_element_start
+    if not _LINE_ELEMENT.match(text):
+        return text
+    try:
+        Metric.from_line_element(text)
+        return text
+    except Exception:                                # noqa: BLE001 - then try a start of it
+        pass
+    found = line_element_start(text)
+    if found is None or not PROSE_WORD.search(text, len(found[0])):
+        return text                                  # not a remark: the tool says what fails
+    notes.append(f"{step}: the remark {text[len(found[0]):].strip()!r} after the line "
+                 f"element left out")
+    return found[0]
 
 
 def _factor(text: str, at: int) -> re.Match | None:

@@ -490,7 +490,7 @@ _MATH_END = re.compile(r"\S*?(?:[)\]}0-9²]|(?<![\w\\])d(?:\\?[A-Za-z]+|[α-ωΑ
                        r"|(?<=[^\s\w\\])[A-Za-z])(?=[.,;:?!$]*(?:\s|$))")
 _ENDS_TRIED = 40
 # a word that is not mathematics: the line element has ended before it
-_PROSE = re.compile(r"(?<![\\A-Za-z])(?!(?:d?(?:" + "|".join(
+PROSE_WORD = re.compile(r"(?<![\\A-Za-z])(?!(?:d?(?:" + "|".join(
     ("sinh?", "cosh?", "tanh?", "cot", "sec", "csc", "exp", "log", "ln", "sqrt", "alpha",
      "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda",
      "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
@@ -499,27 +499,33 @@ _PROSE = re.compile(r"(?<![\\A-Za-z])(?!(?:d?(?:" + "|".join(
     r"(?![A-Za-z]))")
 
 
-def _stated_line_element(question: str):
-    """The metric of the line element ``ds^2 = ...`` the question writes: the longest text
-    after ``ds^2 =`` that ends like mathematics and parses (the prose after it left out);
-    None when there is none or it does not read."""
+def line_element_start(text: str):
+    """The longest start of ``text`` (which begins ``ds^2 =``) that ends like mathematics,
+    holds no word of prose and parses, with its metric: ``(start, metric)``; None when no
+    start reads."""
     from tools.gr.errors import MetricError
     from tools.gr.metric import Metric
-    m = _DS.search(question)
+    m = _DS.match(text)
     if m is None:
         return None
-    text = question[m.start():]
-    ends = sorted({e.end() for e in _MATH_END.finditer(text, m.end() - m.start())},
-                  reverse=True)
+    ends = sorted({e.end() for e in _MATH_END.finditer(text, m.end())}, reverse=True)
     for end in ends[:_ENDS_TRIED]:
-        if _PROSE.search(text, m.end() - m.start(), end):
+        if PROSE_WORD.search(text, m.end(), end):
             continue
         try:
             metric = Metric.from_line_element(text[:end])
         except (ParseError, MetricError, ValueError, TypeError):
             continue
-        return metric if metric.dim >= 2 else None
+        return (text[:end], metric) if metric.dim >= 2 else None
     return None
+
+
+def _stated_line_element(question: str):
+    """The metric of the line element ``ds^2 = ...`` the question writes (the prose after it
+    left out); None when there is none or it does not read."""
+    m = _DS.search(question)
+    found = line_element_start(question[m.start():]) if m else None
+    return found[1] if found else None
 
 
 def _planned_metric(args: dict):

@@ -166,6 +166,17 @@ def test_a_function_written_as_a_product_is_read_as_applied_and_says_so(agent):
     assert same(ans.final.value.strip("[]"), "sin(t)/3 - sin(2*t)/6")
 
 
+def test_a_remark_copied_after_a_line_element_is_left_out_and_said(agent):
+    # the torus of tube radius b around a circle of radius c: R = 2 cos(theta)/(b (c + b cos))
+    ans = agent.run_plan(plan(("curvature", {
+        "metric": "ds^2 = b^2 dθ^2 + (c + b cos θ)^2 dφ^2 (tube radius b, c > b)",
+        "quantity": "ricci_scalar"})))
+    assert ans.verified, ans.text
+    assert ans.steps[0].args["metric"] == "ds^2 = b^2 dθ^2 + (c + b cos θ)^2 dφ^2"
+    assert "the remark '(tube radius b, c > b)' after the line element left out" in ans.text
+    assert same(ans.final.value, "2*cos(theta)/(b*(c + b*cos(theta)))")
+
+
 def test_an_index_into_a_single_value_is_refused_not_read_as_a_character(agent):
     # d/dr (r^2 - 2 M r) = 2r - 2M is one value; "$s1[1]" once took its second character
     ans = agent.run_plan(plan(("differentiate", {"expression": "r^2 - 2*M*r", "variable": "r"}),
