@@ -27,7 +27,7 @@ from .answer import Answer, Final, StepRecord
 from .config import Settings
 from .plan import Plan, PlanError, parse_plan, resolve
 from .registry import Registry
-from .relevance import check_relevance
+from .relevance import amend, check_relevance
 from .runner import Runner
 from .verify import Check, check_step
 
@@ -127,6 +127,10 @@ class Flow:
             update["attempts"] = self.settings.max_replans + 1       # retrying will not help
             return update
         plan, notes = self.registry.repair(plan)
+        if state["question"] != GIVEN_PLAN:
+            amended, settled = amend(state["question"], plan.model_dump(exclude_none=True))
+            if settled:
+                plan, notes = Plan.model_validate(amended), notes + settled
         problems = self.registry.check(plan)
         update["notes"] = state.get("notes", []) + notes
         update["problems"] = problems

@@ -1013,3 +1013,56 @@ def _named(question: str) -> str:
         if m:
             return m.group(0)
     return "another spacetime"
+
+
+# ---------------------------------------------------------------------- amending a plan
+# a question that may set a parameter without writing "name = value" (the Schwarzschild case
+# of Kerr, the a -> 0 limit, for a small charge): no parameter of its plan is left out
+_MAY_SET = re.compile(r"\d|=|→|->|\\to\b|\blimit|\bcase\b|\bspecial|\bset\b|\bput\b|\bwhen\b|"
+                      r"\bif\b|\bsmall\b|\blarge\b|\bslow|\bfast|\bweak|\bstrong|\bequal|\bnear",
+                      re.IGNORECASE)
+
+
+def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
+    """``plan`` with the slips the question itself settles put right, and what was changed:
+
+    * a catalogue parameter set to a value the question does not give is left out, when the
+      question names that one spacetime and nothing in it can set a value (no number, no
+      ``=``, no limit or special case): ``Kretschmann scalar of Kerr?`` asks about every a;
+    * a final curvature step that computes the whole tensor whose one component the question
+      asks for (``give G_tt``) computes that component.
+
+    The amended plan is checked and verified like any other; what cannot be settled this way
+    is left for :func:`check_relevance` to send back to the planner.
+
+    >>> plan = {"steps": [{"id": "s1", "tool": "curvature", "args": {"metric": "kerr",
+    ...          "quantity": "kretschmann", "parameters": {"a": "1"}}}], "final": "s1"}
+    >>> amend("Kretschmann scalar of Kerr?", plan)[1]
+    ['s1: a = 1 left out (the question gives a no value)']
+    >>> amend("Kretschmann scalar of Kerr with a = 1", plan)[1]
+    []
+    """
+    named, asked = spacetimes(question), components(question)
+    referenced = {m.group(1) for s in plan.get("steps", [])
+                  for m in REFERENCE.finditer(str(s.get("args", {})))}
+    steps, notes = [], []
+    for step in plan.get("steps", []):
+        args = step.get("args") or {}
+        if step.get("tool") != "curvature" or not isinstance(args, dict):
+            steps.append(step)
+            continue
+        parameters = args.get("parameters") or {}
+        if (parameters and isinstance(parameters, dict) and len(named) == 1
+                and args.get("metric") in named[0] and not _MAY_SET.search(question)):
+            for name, value in parameters.items():
+                notes.append(f"{step.get('id')}: {name} = {value} left out (the question "
+                             f"gives {name} no value)")
+            args = {k: v for k, v in args.items() if k != "parameters"}
+        wanted = [idx for kind, idx in asked if kind == args.get("quantity")]
+        if (len(asked) == 1 and len(wanted) == 1 and not args.get("component")
+                and step.get("id") == plan.get("final") and step.get("id") not in referenced):
+            args = {**args, "component": ",".join(wanted[0])}
+            notes.append(f"{step.get('id')}: the component {args['component']} the question "
+                         f"asks for is computed")
+        steps.append({**step, "args": args})
+    return {**plan, "steps": steps}, notes

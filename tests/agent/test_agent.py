@@ -177,6 +177,26 @@ def test_a_remark_copied_after_a_line_element_is_left_out_and_said(agent):
     assert same(ans.final.value, "2*cos(theta)/(b*(c + b*cos(theta)))")
 
 
+def test_a_parameter_the_question_does_not_give_is_left_out_and_said(agent):
+    # Schwarzschild-de Sitter is an Einstein space, R_ab = Lambda g_ab, so R = 4 Lambda for
+    # every M; a plan that sets Lambda = M computes another number
+    ans = agent.run_plan(plan(("curvature", {"metric": "schwarzschild_de_sitter",
+                                             "quantity": "ricci_scalar",
+                                             "parameters": {"Lambda": "M"}})),
+                         question="What's R for Schwarzschild–de Sitter with cosmological "
+                                  "constant Λ?")
+    assert ans.verified, ans.text
+    assert "parameters" not in ans.steps[0].args
+    assert "Lambda = M left out (the question gives Lambda no value)" in ans.text
+    assert same(ans.final.value, "4*Lambda")
+    # a question that gives the value keeps it
+    kept = agent.run_plan(plan(("curvature", {"metric": "schwarzschild_de_sitter",
+                                              "quantity": "ricci_scalar",
+                                              "parameters": {"Lambda": "3"}})),
+                          question="R of Schwarzschild–de Sitter with Λ = 3")
+    assert kept.verified and float(kept.final.value) == 12
+
+
 def test_an_index_into_a_single_value_is_refused_not_read_as_a_character(agent):
     # d/dr (r^2 - 2 M r) = 2r - 2M is one value; "$s1[1]" once took its second character
     ans = agent.run_plan(plan(("differentiate", {"expression": "r^2 - 2*M*r", "variable": "r"}),
