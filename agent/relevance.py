@@ -695,13 +695,48 @@ def _has_line_element(question: str) -> bool:
 
 
 # ---------------------------------------------------------------------- the check
+def _asked_quantities(text: str) -> list[Ask]:
+    """The curvature quantities ``text`` (plain) asks for; a yes/no property (Ricci-flat,
+    conformally flat) only when the question is a yes/no one about properties alone."""
+    asked = [a for a in QUANTITIES if _asks(a, text)]
+    if any(a.holds not in _CLAIMS for a in asked) or not re.search(_YES_NO, text):
+        asked = [a for a in asked if a.holds not in _CLAIMS]
+    return asked
+
+
+# a question about papers, books, people, conventions or meaning, which the literature
+# answers even when it names a quantity (who first computed the Kretschmann scalar of Kerr?
+# what does it tell us about the singularity?)
+_ABOUT_THE_LITERATURE = (r"\bwho\b|\bwhen\b|\bwhich (?:paper|article|book|author)|\bcit(?:e|ation)"
+                         r"|\breference|\bpaper|\bhistor|\bfirst\b|\bdiscover|\bpublish"
+                         r"|\bliterature|\breview|\bbook|\bconvention|\b(?:his|her|their)\b"
+                         r"|\bwhy\b|\bhow (?:does|do|is|can|should)|\bexplain|\bmean|\binterpret"
+                         r"|\bwhat does|\btell (?:us|me) about|\bintuition|\bphysical")
+
+
+def _quoted_instead(question: str, text: str) -> list[Check]:
+    """A plan that only quotes the literature for a question the tools answer: a curvature
+    quantity or component of a catalogue spacetime the question names, or of the line
+    element it writes (``Is Reissner-Nordström a vacuum solution?`` is computed, not
+    quoted). Nothing to say otherwise (who found it, what it is)."""
+    if re.search(_ABOUT_THE_LITERATURE, text):
+        return []
+    named = spacetimes(question)
+    asked = [a.what for a in _asked_quantities(text)] + [
+        f"{kind} {','.join(idx)}" for kind, idx in components(question)]
+    if not asked or not ((named and all(named)) or _has_line_element(question)):
+        return []
+    return _verdict(asked, [f"the question asks for {', '.join(asked)}, which the curvature "
+                            f"tool computes; the plan only quotes the literature"])
+
+
 def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> list[Check]:
     """One check that ``plan`` computes what ``question`` plainly asks for (none when the
     question states nothing this module reads); ``outputs`` (step id -> value), once the
     plan has run, let it also count the values the answer gives."""
     view, text = PlanView.of(plan), _plain(question)
     if set(view.tools()) <= {"search_literature"}:
-        return []                           # passages quoted: nothing derived to check
+        return _quoted_instead(question, text)
     problems: list[str] = []
     read: list[str] = []
     planned = ", ".join(sorted(q for q in view.quantities() if q)) or "no curvature"
@@ -717,12 +752,10 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
                             f"the plan computes " + ("; ".join(
                                 f"{a.get('quantity')} {a.get('component') or '(all)'}"
                                 for a in view.curvature()) or "no curvature"))
-    asked = [a for a in QUANTITIES if _asks(a, text)]
+    asked = _asked_quantities(text)
     if asked_components:
         asked = [a for a in asked if a.what not in ("the Christoffel symbols",
                                                     "the Einstein tensor", "the Riemann tensor")]
-    if any(a.holds not in _CLAIMS for a in asked) or not re.search(_YES_NO, text):
-        asked = [a for a in asked if a.holds not in _CLAIMS]
     for ask in _means(text, asked):
         asked.remove(ask)
         read.append(f"{ask.what} (as a means)")

@@ -263,6 +263,10 @@ SLIPS = [
     ("photon sphere radius for Schwarzschild-de Sitter, f(r) = 1 - 2M/r - Λ r^2/3",
      plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})), "gives the function"),
+    # a question the tools compute, sent to the literature (the answer was only quoted)
+    ("Is the Reissner–Nordström solution a vacuum solution?",
+     plan(("search_literature", {"query": "Reissner-Nordström vacuum solution"})),
+     "only quotes the literature"),
     # the line element the question writes, copied with a slip, or swapped for a catalogue
     # metric (Kasner with t = tau^3: the power of dz^2 is -2)
     (r"Kretschmann scalar of ds^2 = -9\tau^4 d\tau^2 + \tau^4(dx^2 + dy^2) + \tau^{-2} dz^2 "
@@ -301,6 +305,15 @@ def test_a_slip_is_caught_and_named(question, wrong, said):
 def test_the_line_element_the_question_writes_passes(question, metric, quantity):
     assert verdict(question, plan((CURVATURE, {"metric": metric, "quantity": quantity}))) \
         is not False
+
+
+@pytest.mark.parametrize("question", [
+    "Who computed the Kretschmann scalar of Kerr first?",
+    "Which paper shows that the Kerr metric is Ricci-flat?",
+    "What does the Kretschmann scalar tell us about the Schwarzschild singularity?",
+])
+def test_a_question_about_the_literature_may_be_searched(question):
+    assert verdict(question, plan(("search_literature", {"query": question}))) is None
 
 
 def test_a_catalogue_alias_is_the_spacetime_it_names():
