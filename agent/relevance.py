@@ -1063,7 +1063,9 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
       question names that one spacetime and nothing in it can set a value (no number, no
       ``=``, no limit or special case): ``Kretschmann scalar of Kerr?`` asks about every a;
     * a final curvature step that computes the whole tensor whose one component the question
-      asks for (``give G_tt``) computes that component.
+      asks for (``give G_tt``) computes that component;
+    * a final limit that only evaluates a curvature result at a point the question does not
+      name (the Weyl invariant at r = 2M) is left out.
 
     The amended plan is checked and verified like any other; what cannot be settled this way
     is left for :func:`check_relevance` to send back to the planner.
@@ -1098,4 +1100,16 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
             notes.append(f"{step.get('id')}: the component {args['component']} the question "
                          f"asks for is computed")
         steps.append({**step, "args": args})
-    return {**plan, "steps": steps}, notes
+    plan = {**plan, "steps": steps}
+    last = steps[-1] if steps else {}
+    of = str(last.get("args", {}).get("expression", "")).strip() if isinstance(
+        last.get("args"), dict) else ""
+    curvature = {s.get("id") for s in steps if s.get("tool") == "curvature"}
+    if (last.get("tool") == "limit" and last.get("id") == plan.get("final")
+            and of[1:] in curvature and f"${of[1:]}" == of
+            and not re.search(_AT_A_POINT, _plain(question))):
+        args = last["args"]
+        notes.append(f"{last['id']} (the limit {args.get('variable')} -> {args.get('point')}) "
+                     f"left out: the question asks for no value at a point")
+        plan = {**plan, "steps": steps[:-1], "final": of[1:]}
+    return plan, notes

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.relevance import check_relevance, components, spacetimes
+from agent.relevance import amend, check_relevance, components, spacetimes
 from agent.training.data import draw
 from agent.training.intents import all_intents
 
@@ -369,3 +369,38 @@ def test_a_plan_for_another_question_is_replanned_and_never_shown_verified(tmp_p
         scripted(agent, SLIPS[0][1], SLIPS[0][1], SLIPS[0][1])     # never the right plan
         again = agent.ask(question)
         assert not again.verified and "asks for the Kretschmann scalar" in again.reason
+
+
+WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl_squared"}),
+                       ("limit", {"expression": "$s1", "variable": "r", "point": "2*M"}))
+
+
+@pytest.mark.parametrize("question, wrong, changed", [
+    ("Weyl-squared invariant C_{abcd}C^{abcd} for Schwarzschild", WEYL_AT_HORIZON,
+     "s2 (the limit r -> 2*M) left out"),
+    ("Set a = 0 in Kerr–Newman and give the Einstein tensor component G_tt",
+     plan((CURVATURE, {"metric": "kerr_newman", "quantity": "einstein",
+                       "parameters": {"a": "0"}})), "the component t,t"),
+    ("Is Taub–NUT a vacuum spacetime?",
+     plan((CURVATURE, {"metric": "taub_nut", "quantity": "ricci_flat",
+                       "parameters": {"a": "positive"}})), "a = positive left out"),
+])
+def test_a_slip_the_question_settles_is_amended_into_a_plan_that_passes(question, wrong,
+                                                                         changed):
+    assert verdict(question, wrong) is False
+    amended, notes = amend(question, wrong)
+    assert any(changed in n for n in notes), notes
+    assert verdict(question, amended) is True
+
+
+@pytest.mark.parametrize("question, p", [
+    ("Weyl-squared invariant of Schwarzschild at the horizon", WEYL_AT_HORIZON),
+    ("Kretschmann scalar of the Schwarzschild case of Kerr",      # a = 0 is what it means
+     plan((CURVATURE, {"metric": "kerr", "quantity": "kretschmann",
+                       "parameters": {"a": "0"}}))),
+    ("Kretschmann scalar of Kerr for a small spin",
+     plan((CURVATURE, {"metric": "kerr", "quantity": "kretschmann",
+                       "parameters": {"a": "0.1"}}))),
+])
+def test_what_the_question_may_mean_is_not_amended(question, p):
+    assert amend(question, p) == (p, [])
