@@ -239,6 +239,8 @@ def numeric_curvature(metric, point: dict) -> dict[str, Any]:
     ricci_up = np.einsum("ac,bd,cd->ab", gi, gi, ricci)
     out = {"g": g, "christoffel": gamma, "riemann": riemann, "ricci": ricci,
            "ricci_scalar": scalar, "einstein": ricci - 0.5 * scalar * g,
+           "stress_energy": (ricci - 0.5 * scalar * g) / (8 * np.pi),     # T = G/(8 pi)
+           "weyl": np.zeros((n, n, n, n)),                      # C_abcd: none below 4 dimensions
            "kretschmann": float(np.einsum("abcd,abcd->", r_lower, r_upper)),
            "ricci_squared": float(np.einsum("ab,ab->", ricci, ricci_up)),
            # the sizes of the terms of the invariants: a claim is compared relative to them
@@ -262,6 +264,7 @@ def numeric_curvature(metric, point: dict) -> dict[str, Any]:
               - np.einsum("bc,ad->abcd", g, ricci) + np.einsum("bd,ac->abcd", g, ricci))
         gg = np.einsum("ac,bd->abcd", g, g) - np.einsum("ad,bc->abcd", g, g)
         weyl = r_lower - gr / (n - 2) + scalar * gg / ((n - 1) * (n - 2))
+        out["weyl"] = weyl
         out["weyl_squared"] = float(np.einsum("abcd,abcd->", weyl, np.einsum(
             "ae,bf,cg,dh,efgh->abcd", gi, gi, gi, gi, weyl)))
         ag_ = np.abs(g)
@@ -360,12 +363,14 @@ def _regular_points(metric, seed: int, finite: tuple[str, ...], wanted: int = 2,
             yield point, numeric
 
 
-TENSORS = {"christoffel": 3, "riemann": 4, "ricci": 2, "einstein": 2}   # quantity: indices
+TENSORS = {"christoffel": 3, "riemann": 4, "ricci": 2, "einstein": 2,     # quantity: indices
+           "stress_energy": 2, "weyl": 4}
 
 
 def _curvature_tensor(a, result: dict) -> list[Check]:
-    """Every component of a claimed Christoffel, Riemann, Ricci or Einstein tensor (those not
-    listed are zero) against the numeric computation at two random regular points."""
+    """Every component of a claimed Christoffel, Riemann, Ricci, Einstein, stress-energy or
+    Weyl tensor (those not listed are zero) against the numeric computation at two random
+    regular points."""
     metric = a.resolve()
     coords = [str(c) for c in metric.coords]
     names = {str(s): s for s in metric.components.free_symbols | set(metric.coords)}
@@ -393,8 +398,8 @@ def _curvature_tensor(a, result: dict) -> list[Check]:
         exact = np.zeros([n] * TENSORS[a.quantity])
         for index, expr in claimed.items():
             value = float(sp.N(expr.subs(point), 30))
-            exact[index] = value              # symmetric in the last two, Riemann antisymmetric
-            exact[index[:-2] + index[:-3:-1]] = -value if a.quantity == "riemann" else value
+            exact[index] = value       # symmetric in the last two; Riemann, Weyl antisymmetric
+            exact[index[:-2] + index[:-3:-1]] = -value if len(index) == 4 else value
         used += 1
         scale = max(scale, float(np.max(np.abs(numeric))), 1e-300)
         worst = max(worst, float(np.max(np.abs(exact - numeric))) / scale)

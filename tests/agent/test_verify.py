@@ -130,6 +130,28 @@ def test_tensor_components_are_checked_one_by_one():
     assert not check_step("curvature", args, missing)[0].passed
 
 
+def test_stress_energy_and_weyl_tensors_are_checked():
+    from tools.gr.tool import Curvature
+    # Reissner-Nordström: T_tt = Q^2 f/(8 pi r^4), f = 1 - 2M/r + Q^2/r^2 (the Maxwell field;
+    # Carroll 5.6 with G = 1)
+    args = {"metric": "reissner_nordstrom", "quantity": "stress_energy", "component": "t,t"}
+    result = Curvature()(args).model_dump()
+    M, Q, r = sp.symbols("M Q r", positive=True)
+    value = parse_expr(result["value"], symbols={"M": M, "Q": Q, "r": r})
+    assert sp.simplify(value - Q**2 * (1 - 2 * M / r + Q**2 / r**2) / (8 * sp.pi * r**4)) == 0
+    assert all(c.passed for c in check_step("curvature", args, result))
+    doubled = {**result, "value": str(2 * value)}                 # G_tt/(4 pi): wrong
+    assert not all(c.passed for c in check_step("curvature", args, doubled))
+    # Schwarzschild is vacuum, so its Weyl tensor is its Riemann tensor, C_trtr = -2M/r^3
+    whole = {"metric": "schwarzschild", "quantity": "weyl"}
+    result = Curvature()(whole).model_dump()
+    assert sp.simplify(parse_expr(result["value"]["t,r,t,r"], symbols={"M": M, "r": r})
+                       + 2 * M / r**3) == 0
+    assert check_step("curvature", whole, result)[0].passed
+    one_sign = {**result["value"], "t,r,r,t": result["value"]["t,r,t,r"]}  # C_abcd = -C_abdc
+    assert not check_step("curvature", whole, {**result, "value": one_sign})[0].passed
+
+
 def test_limits_and_series_are_checked_numerically():
     limit = {"expression": "(2*M/r**2)/2", "variable": "r", "point": "2*M"}
     assert check_step("limit", limit, {"ok": True, "value": "1/(4*M)"})[0].passed
