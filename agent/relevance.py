@@ -1065,7 +1065,10 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
     * a final curvature step that computes the whole tensor whose one component the question
       asks for (``give G_tt``) computes that component;
     * a final limit that only evaluates a curvature result at a point the question does not
-      name (the Weyl invariant at r = 2M) is left out.
+      name (the Weyl invariant at r = 2M) is left out;
+    * the catalogue metric of a plan's one curvature step is the one spacetime the question
+      names, when the question names exactly one (FLRW with curvature k is ``flrw``, not
+      ``flrw_open``).
 
     The amended plan is checked and verified like any other; what cannot be settled this way
     is left for :func:`check_relevance` to send back to the planner.
@@ -1100,6 +1103,21 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
             notes.append(f"{step.get('id')}: the component {args['component']} the question "
                          f"asks for is computed")
         steps.append({**step, "args": args})
+    curvature_steps = [i for i, s in enumerate(steps) if s.get("tool") == "curvature"
+                       and isinstance(s.get("args"), dict)]
+    fits = sorted(m for m in named[0] if not _unqualified(question, m)) if len(named) == 1 \
+        else []
+    if len(fits) == 1 and len(curvature_steps) == 1 and not _has_line_element(question):
+        i = curvature_steps[0]
+        args = steps[i]["args"]
+        metric = args.get("metric")
+        if (isinstance(metric, str) and re.fullmatch(r"[A-Za-z][\w -]*", metric)
+                and not args.get("parameters")
+                and (_catalogue_name(metric) not in named[0]
+                     or _unqualified(question, _catalogue_name(metric)))):
+            notes.append(f"{steps[i].get('id')}: the metric {metric} read as {fits[0]}, the "
+                         f"spacetime the question names")
+            steps[i] = {**steps[i], "args": {**args, "metric": fits[0]}}
     plan = {**plan, "steps": steps}
     last = steps[-1] if steps else {}
     of = str(last.get("args", {}).get("expression", "")).strip() if isinstance(

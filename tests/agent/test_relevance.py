@@ -384,6 +384,12 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
     ("Is Taub–NUT a vacuum spacetime?",
      plan((CURVATURE, {"metric": "taub_nut", "quantity": "ricci_flat",
                        "parameters": {"a": "positive"}})), "a = positive left out"),
+    ("Ricci scalar of the FLRW metric with spatial curvature k",
+     plan((CURVATURE, {"metric": "flrw_open", "quantity": "ricci_scalar"})),
+     "flrw_open read as flrw"),
+    ("Is the Kerr metric Ricci-flat?",
+     plan((CURVATURE, {"metric": "schwarzschild", "quantity": "ricci_flat"})),
+     "schwarzschild read as kerr"),
 ])
 def test_a_slip_the_question_settles_is_amended_into_a_plan_that_passes(question, wrong,
                                                                          changed):
@@ -398,6 +404,8 @@ def test_a_slip_the_question_settles_is_amended_into_a_plan_that_passes(question
     ("Kretschmann scalar of the Schwarzschild case of Kerr",      # a = 0 is what it means
      plan((CURVATURE, {"metric": "kerr", "quantity": "kretschmann",
                        "parameters": {"a": "0"}}))),
+    ("Ricci scalar of de Sitter space in flat slicing",
+     plan((CURVATURE, {"metric": "de_sitter", "quantity": "ricci_scalar"}))),
     ("Kretschmann scalar of Kerr for a small spin",
      plan((CURVATURE, {"metric": "kerr", "quantity": "kretschmann",
                        "parameters": {"a": "0.1"}}))),
