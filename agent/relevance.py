@@ -35,7 +35,7 @@ import sympy as sp
 from tools.mathparse import ParseError, parse_expr
 
 from .plan import REFERENCE
-from .stated import given_values, stated_problems
+from .stated import amend_boundary_data, given_values, stated_problems
 from .verify import Check
 
 NAME = "the plan answers the question asked"
@@ -1068,7 +1068,9 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
       name (the Weyl invariant at r = 2M) is left out;
     * the catalogue metric of a plan's one curvature step is the one spacetime the question
       names, when the question names exactly one (FLRW with curvature k is ``flrw``, not
-      ``flrw_open``).
+      ``flrw_open``);
+    * a side condition of a PDE that is not the boundary datum the question writes for that
+      side is that datum (:func:`agent.stated.amend_boundary_data`).
 
     The amended plan is checked and verified like any other; what cannot be settled this way
     is left for :func:`check_relevance` to send back to the planner.
@@ -1130,4 +1132,5 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
         notes.append(f"{last['id']} (the limit {args.get('variable')} -> {args.get('point')}) "
                      f"left out: the question asks for no value at a point")
         plan = {**plan, "steps": steps[:-1], "final": of[1:]}
-    return plan, notes
+    plan, settled = amend_boundary_data(question, plan)
+    return plan, notes + settled

@@ -22,6 +22,7 @@ A formula it cannot read is passed over: it only speaks when it has read both si
 
 from __future__ import annotations
 
+import copy
 import difflib
 import random
 import re
@@ -284,11 +285,12 @@ def _stated_boundary_data(question: str, context, space: list[str]):
         yield m.group(1), None, None, m.group(2)
 
 
-def _boundary_data_problems(question: str, plan: dict) -> list[str]:
-    """Boundary data the question writes out (``u(0,t) = 0``, ``u = 0 at x = 0, 1``, ``u = 0
-    on the boundary``; ``u_x = 0 at x = 0`` for Neumann data) must be the plan's condition of
-    that kind on that side, compared at random points of the side."""
-    problems = []
+def _boundary_data(question: str, plan: dict):
+    """For each side datum the question writes out (``u(0,t) = 0``, ``u = 0 at x = 0, 1``,
+    ``u = 0 on the boundary``; ``u_x = 0 at x = 0`` for Neumann data) that the plan's
+    ``solve_pde`` spec has a condition for: (spec, unknown, kind, variable or None for the
+    whole boundary, end as written, the datum as written, its value as the spec writes it,
+    whether the plan's condition there agrees), compared at random points of the side."""
     for spec, context in _pde_specs(plan):
         space = [str(v) for v in context.variables if str(v) != context.time]
         conditions = [c for c in spec.get("conditions") or []
@@ -306,7 +308,6 @@ def _boundary_data_problems(question: str, plan: dict) -> list[str]:
             if kind == "neumann":       # the low end
                 low = _value(context, str(spec["variables"][variable][0]))
                 sign = -1 if low is not None and abs(complex(at - low)) < 1e-9 else 1
-            side = "the boundary" if variable is None else f"{variable} = {end}"
             mine = [c for c in conditions if (c.get("unknown") or context.unknown_names[0])
                     == unknown and c.get("kind") != "periodic"]
             specific = [c for c in mine if variable is None
@@ -322,10 +323,83 @@ def _boundary_data_problems(question: str, plan: dict) -> list[str]:
                 return c.get("kind") == kind and (
                     value is None or _equal(sign * stated.subs(here), value.subs(here)))
 
-            if not all(agrees(c) for c in covering):
-                problems.append(f"the question's boundary data {name} = {text.strip()} on "
-                                f"{side} is not the plan's {kind} condition there")
-    return problems
+            yield (spec, unknown, kind, variable, end, f"{name} = {text.strip()}",
+                   sign * stated, all(agrees(c) for c in covering))
+
+
+def _boundary_data_problems(question: str, plan: dict) -> list[str]:
+    """Boundary data the question writes out must be the plan's condition of that kind on
+    that side (see :func:`_boundary_data`)."""
+    return [f"the question's boundary data {datum} on "
+            f"{'the boundary' if variable is None else f'{variable} = {end}'} is not the "
+            f"plan's {kind} condition there"
+            for _, _, kind, variable, end, datum, _, agrees in _boundary_data(question, plan)
+            if not agrees]
+
+
+def amend_boundary_data(question: str, plan: dict) -> tuple[dict, list[str]]:
+    """``plan`` with each side condition of a ``solve_pde`` spec that is not the boundary
+    datum the question writes for that side (Dirichlet for Neumann, the two ends swapped, a
+    wrong value) replaced by that datum, and what was changed. Data on the whole boundary,
+    and a plan whose conditions the question does not all settle the same way, are left for
+    the relevance check to send back.
+
+    >>> plan = {"steps": [{"id": "s1", "tool": "solve_pde", "args": {"spec": {
+    ...     "variables": {"x": [0, 1], "t": [0, 1]}, "equations": ["u_t = u_xx"],
+    ...     "conditions": [{"kind": "dirichlet", "on": "boundary", "value": "0"},
+    ...                    {"kind": "initial", "value": "cos(pi*x)"}]}}}], "final": "s1"}
+    >>> fixed, notes = amend_boundary_data(
+    ...     "Solve u_t = u_xx with u_x = 0 at x = 0 and x = 1, u(x,0) = cos(pi x).", plan)
+    >>> fixed["steps"][0]["args"]["spec"]["conditions"]
+    [{'kind': 'initial', 'value': 'cos(pi*x)'}, {'kind': 'neumann', 'on': 'x=0', 'value': '0'}, {'kind': 'neumann', 'on': 'x=1', 'value': '0'}]
+    >>> notes[0]
+    's1: the condition on x = 0 is the neumann datum u_x = 0 the question writes'
+    """
+    plan = copy.deepcopy(plan)
+    data = list(_boundary_data(question, plan))
+    sides = [(id(d[0]), d[1], d[3], d[4]) for d in data]
+    if not data or all(d[-1] for d in data) or any(d[3] is None for d in data) \
+            or len(set(sides)) != len(sides):
+        return plan, []
+    ids = {id(s["args"]["spec"]): s.get("id") for s in plan["steps"]
+           if s.get("tool") == "solve_pde" and isinstance(s.get("args"), dict)}
+    notes = []
+    for spec, unknown, kind, variable, end, datum, value, agrees in data:
+        if agrees:
+            continue
+        context = _spec_context({"tool": "solve_pde", "args": {"spec": spec}})
+        at = _value(context, end)
+        spec["conditions"] = [
+            c for c in spec["conditions"]
+            if not (isinstance(c, dict) and c.get("kind") != "initial"
+                    and (c.get("unknown") or context.unknown_names[0]) == unknown
+                    and _on_side(context, str(c.get("on") or "boundary"), variable, at))]
+        condition = {"kind": kind, "on": f"{variable}={end}", "value": sp.sstr(value)}
+        if len(context.unknown_names) > 1:
+            condition["unknown"] = unknown
+        spec["conditions"].append(condition)
+        notes.append(f"{ids.get(id(spec), 'a step')}: the condition on {variable} = {end} is "
+                     f"the {kind} datum {datum} the question writes")
+        _drop_covered(spec, context, unknown)
+    return plan, notes
+
+
+def _drop_covered(spec: dict, context, unknown: str) -> None:
+    """Take out of ``spec`` the ``on: boundary`` conditions of ``unknown`` that no longer
+    hold anywhere: every side of the domain has a condition of its own."""
+    conditions = [c for c in spec["conditions"] if isinstance(c, dict)
+                  and c.get("kind") not in ("initial", "periodic")
+                  and (c.get("unknown") or context.unknown_names[0]) == unknown]
+    for variable, (low, high) in spec["variables"].items():
+        if variable == context.time:
+            continue
+        for end in (low, high):
+            at = _value(context, str(end))
+            if at is None or not any(_on_side(context, str(c.get("on") or "boundary"),
+                                              variable, at) for c in conditions):
+                return
+    spec["conditions"] = [c for c in spec["conditions"] if c not in conditions
+                          or str(c.get("on") or "boundary").strip() != "boundary"]
 
 
 def _boundary_kind(name: str, unknowns: list[str], variable: str | None):

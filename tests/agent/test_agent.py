@@ -197,6 +197,24 @@ def test_a_parameter_the_question_does_not_give_is_left_out_and_said(agent):
     assert kept.verified and float(kept.final.value) == 12
 
 
+def test_boundary_data_the_question_writes_replace_the_plan_s_and_are_said(agent):
+    # insulated ends planned as held at zero; with u_x = 0 at both ends the solution is
+    # u = 1 + exp(-0.5 pi^2 t) cos(pi x) (separation of variables)
+    question = ("A rod 0<=x<=1 with insulated ends (u_x = 0 at x = 0 and x = 1) obeys "
+                "u_t = 0.5 u_xx. Initially u = 1 + cos(pi x). Temperature for 0 <= t <= 1?")
+    spec = {"variables": {"x": [0, 1], "t": [0, 1]}, "equations": ["u_t = 0.5*u_xx"],
+            "conditions": [{"kind": "dirichlet", "on": "x=0", "value": "0"},
+                           {"kind": "dirichlet", "on": "x=1", "value": "0"},
+                           {"kind": "initial", "value": "1 + cos(pi*x)"}]}
+    ans = agent.run_plan(plan(("solve_pde", {"spec": spec, "method": "classical"})),
+                         question=question)
+    assert ans.verified, ans.text
+    assert "the condition on x = 1 is the neumann datum u_x = 0 the question writes" in ans.text
+    points = np.random.default_rng(1).uniform([0, 0], [1, 1], size=(400, 2))
+    exact = 1 + np.exp(-0.5 * np.pi**2 * points[:, 1]) * np.cos(np.pi * points[:, 0])
+    assert np.linalg.norm(ans.final(points) - exact) / np.linalg.norm(exact) < 1e-2
+
+
 def test_an_index_into_a_single_value_is_refused_not_read_as_a_character(agent):
     # d/dr (r^2 - 2 M r) = 2r - 2M is one value; "$s1[1]" once took its second character
     ans = agent.run_plan(plan(("differentiate", {"expression": "r^2 - 2*M*r", "variable": "r"}),
