@@ -1082,7 +1082,7 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
     >>> amend("Kretschmann scalar of Kerr with a = 1", plan)[1]
     []
     """
-    named, asked = spacetimes(question), components(question)
+    named, asked, assigned = spacetimes(question), components(question), _assigned(question)
     referenced = {m.group(1) for s in plan.get("steps", [])
                   for m in REFERENCE.finditer(str(s.get("args", {})))}
     steps, notes = [], []
@@ -1092,12 +1092,16 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
             steps.append(step)
             continue
         parameters = args.get("parameters") or {}
-        if (parameters and isinstance(parameters, dict) and len(named) == 1
-                and args.get("metric") in named[0] and not _MAY_SET.search(question)):
-            for name, value in parameters.items():
-                notes.append(f"{step.get('id')}: {name} = {value} left out (the question "
-                             f"gives {name} no value)")
-            args = {k: v for k, v in args.items() if k != "parameters"}
+        unstated = [k for k in parameters if k not in assigned] if isinstance(
+            parameters, dict) else []
+        if (unstated and len(named) == 1 and args.get("metric") in named[0]
+                and not _MAY_SET.search(question)):
+            for name in unstated:
+                notes.append(f"{step.get('id')}: {name} = {parameters[name]} left out (the "
+                             f"question gives {name} no value)")
+            kept = {k: v for k, v in parameters.items() if k not in unstated}
+            args = {k: v for k, v in args.items() if k != "parameters"} | (
+                {"parameters": kept} if kept else {})
         wanted = [idx for kind, idx in asked if kind == args.get("quantity")]
         if (len(asked) == 1 and len(wanted) == 1 and not args.get("component")
                 and step.get("id") == plan.get("final") and step.get("id") not in referenced):

@@ -6,8 +6,10 @@
 * ``openai``: any OpenAI-compatible server, first of all ``vllm serve`` (see
   ``geodesic serve-llm``), with JSON-schema structured output.
 
-The planner never does mathematics and its output is never trusted: the graph validates
-every plan (``Plan`` and ``Registry.check``) before anything runs.
+The grammar makes every output a plan in form; one that still does not hold together (its
+final step or a reference names no step) is drawn again, sampled with the next seed, up to
+``DRAWS`` outputs in all. The planner never does mathematics and its output is never trusted:
+the graph validates every plan (``Plan`` and ``Registry.check``) before anything runs.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ import threading
 
 from ..config import Settings
 from ..model import resolve_adapter
-from ..plan import PlanError
+from ..plan import PlanError, parse_plan
 from ..registry import Registry
 from . import examples, prompt
+
+
+DRAWS = 3                       # outputs drawn for one plan before an invalid one is returned
 
 
 class Planner:
@@ -64,13 +69,37 @@ class Planner:
             text = prompt.render(question, self.registry, passages=passages, history=history,
                                  problems=problems, n_examples=self.settings.examples)
         self.last_prompt, self.last_output = text, ""
-        self._call.temperature = (max(self.settings.temperature, self.settings.replan_temperature)
-                                  if problems else self.settings.temperature)
+        sampled = max(self.settings.temperature, self.settings.replan_temperature)
         try:
-            self.last_output = self.complete(text)
+            for draw in range(DRAWS):
+                # the grammar makes every output a plan in form; a plan that still does not
+                # hold together (its final step or a reference names no step) is drawn again
+                self._call.draw = draw
+                self._call.temperature = (sampled if problems or draw
+                                          else self.settings.temperature)
+                try:
+                    self.last_output = self.complete(text)
+                except PlanError:                  # cut off: the last draw's error stands
+                    if draw == DRAWS - 1:
+                        raise
+                    continue
+                if not self.invalid(self.last_output):
+                    break
         finally:
-            del self._call.temperature
+            del self._call.temperature, self._call.draw
         return self.last_output
+
+    def invalid(self, output: str) -> list[str]:
+        """Why ``output`` is no plan the graph could run (after its repairs); empty if it is."""
+        try:
+            plan, _ = self.registry.repair(parse_plan(output))
+        except (PlanError, ValueError) as err:
+            return [str(err)]
+        return self.registry.check(plan)
+
+    def seed(self, text: str) -> int:
+        """The sampling seed of the current draw for prompt ``text``."""
+        return prompt_seed(text) + getattr(self._call, "draw", 0)
 
     def complete(self, text: str) -> str:          # pragma: no cover - abstract
         raise NotImplementedError

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..model import base_checkpoint, model_cache, resolve_planner
 from ..training.versions import POINTER, PlannerRegistry
-from . import Planner, cut_off, examples, prompt_seed
+from . import Planner, cut_off, examples
 from .schema import SEPARATORS, compile_plan_grammar, plan_schema
 
 log = logging.getLogger(__name__)
@@ -207,7 +207,7 @@ class TransformersPlanner(Planner):
             options = dict(max_new_tokens=self.settings.max_new_tokens,
                            logits_processor=processors, pad_token_id=tokenizer.pad_token_id)
             if self.temperature > 0:            # seeded by the prompt: a run replays as it ran
-                torch.manual_seed(prompt_seed(text))
+                torch.manual_seed(self.seed(text))
                 options.update(do_sample=True, temperature=self.temperature, top_k=None,
                                top_p=None)
             else:

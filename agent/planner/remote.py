@@ -8,7 +8,7 @@ schema: vLLM's ``structured_outputs`` on completions, ``response_format`` on cha
 
 from __future__ import annotations
 
-from . import Planner, cut_off, prompt_seed
+from . import Planner, cut_off
 from .schema import plan_schema
 
 
@@ -38,7 +38,7 @@ class OpenAIPlanner(Planner):
         options = dict(model=self.model, max_tokens=self.settings.max_new_tokens,
                        temperature=self.temperature)
         if self.temperature > 0:                # seeded by the prompt: a run replays as it ran
-            options["seed"] = prompt_seed(text)
+            options["seed"] = self.seed(text)
         if self.settings.openai_chat:
             if schema is not None:
                 options["response_format"] = {"type": "json_schema", "json_schema": {

@@ -53,6 +53,9 @@ class Scripted(Planner):
         self.prompts.append(text)
         return self.replies.pop(0)
 
+    def invalid(self, output):          # one reply per plan: no redraw of an invalid one
+        return []
+
 
 def scripted(agent, *replies):
     planner = Scripted(agent.settings, agent.registry,

@@ -13,7 +13,7 @@ import pytest
 from agent import Agent
 from agent.config import Settings
 from agent.plan import Plan, PlanError, parse_plan
-from agent.planner import make_planner, prompt
+from agent.planner import DRAWS, Planner, make_planner, prompt
 from agent.planner.schema import plan_schema
 from agent.registry import default_registry
 
@@ -79,6 +79,37 @@ def test_worked_examples_run_and_verify():
                 assert ans.citations
             else:
                 assert ans.verified, (example["question"], ans.text)
+
+
+class _Draws(Planner):
+    """A 'model' that writes the given outputs in turn, recording each draw's temperature
+    and seed."""
+
+    def __init__(self, outputs):
+        super().__init__(Settings(adapter=""), REGISTRY)
+        self.outputs, self.drawn = list(outputs), []
+
+    def complete(self, text):
+        self.drawn.append((self.temperature, self.seed(text)))
+        return self.outputs.pop(0)
+
+
+GOOD = json.dumps({"steps": [{"id": "s1", "tool": "differentiate",
+                              "args": {"expression": "x^2", "variable": "x"}}], "final": "s1"})
+DANGLING = GOOD.replace('"final": "s1"', '"final": "s3"')     # in the schema, yet no plan
+
+
+def test_a_plan_that_does_not_hold_together_is_drawn_again_with_a_new_seed():
+    planner = _Draws([DANGLING, GOOD])
+    assert planner.propose("d/dx x^2") == GOOD
+    (t0, seed0), (t1, seed1) = planner.drawn
+    assert t0 == planner.settings.temperature and t1 == planner.settings.replan_temperature
+    assert seed1 == seed0 + 1
+    # after DRAWS outputs that are no plan, the last is returned for the graph to refuse
+    planner = _Draws([DANGLING] * DRAWS)
+    assert planner.propose("d/dx x^2") == DANGLING and len(planner.drawn) == DRAWS
+    with pytest.raises(PlanError, match="final names 's3'"):
+        parse_plan(planner.last_output)
 
 
 @pytest.mark.slow

@@ -424,6 +424,9 @@ def test_a_slip_the_question_settles_is_amended_into_a_plan_that_passes(question
                        "parameters": {"a": "0"}}))),
     ("Ricci scalar of de Sitter space in flat slicing",
      plan((CURVATURE, {"metric": "de_sitter", "quantity": "ricci_scalar"}))),
+    ("Kretschmann scalar of Kerr with zero spin",              # a = 0 set in words
+     plan((CURVATURE, {"metric": "kerr", "quantity": "kretschmann",
+                       "parameters": {"a": "0"}}))),
     ("Kretschmann scalar of Kerr for a small spin",
      plan((CURVATURE, {"metric": "kerr", "quantity": "kretschmann",
                        "parameters": {"a": "0.1"}}))),
