@@ -1082,59 +1082,87 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
     >>> amend("Kretschmann scalar of Kerr with a = 1", plan)[1]
     []
     """
-    named, asked, assigned = spacetimes(question), components(question), _assigned(question)
+    notes: list[str] = []
+    for settle in (_leave_out_unstated_parameters, _compute_the_asked_component,
+                   _use_the_named_spacetime, _leave_out_an_unasked_point, amend_boundary_data):
+        plan, settled = settle(question, plan)
+        notes += settled
+    return plan, notes
+
+
+def _curvature_args(plan: dict):
+    """(index, args) of each curvature step whose arguments are an object."""
+    return [(i, s["args"]) for i, s in enumerate(plan.get("steps", []))
+            if s.get("tool") == "curvature" and isinstance(s.get("args"), dict)]
+
+
+def _with_args(plan: dict, i: int, args: dict) -> dict:
+    steps = list(plan["steps"])
+    steps[i] = {**steps[i], "args": args}
+    return {**plan, "steps": steps}
+
+
+def _leave_out_unstated_parameters(question: str, plan: dict) -> tuple[dict, list[str]]:
+    named, assigned = spacetimes(question), _assigned(question)
+    if len(named) != 1 or _MAY_SET.search(question):
+        return plan, []
+    notes = []
+    for i, args in _curvature_args(plan):
+        parameters = args.get("parameters")
+        if not isinstance(parameters, dict) or args.get("metric") not in named[0]:
+            continue
+        unstated = [k for k in parameters if k not in assigned]
+        if unstated:
+            step = plan["steps"][i].get("id")
+            notes += [f"{step}: {k} = {parameters[k]} left out (the question gives {k} no "
+                      f"value)" for k in unstated]
+            kept = {k: v for k, v in parameters.items() if k not in unstated}
+            plan = _with_args(plan, i, {k: v for k, v in args.items() if k != "parameters"}
+                              | ({"parameters": kept} if kept else {}))
+    return plan, notes
+
+
+def _compute_the_asked_component(question: str, plan: dict) -> tuple[dict, list[str]]:
+    asked = components(question)
     referenced = {m.group(1) for s in plan.get("steps", [])
                   for m in REFERENCE.finditer(str(s.get("args", {})))}
-    steps, notes = [], []
-    for step in plan.get("steps", []):
-        args = step.get("args") or {}
-        if step.get("tool") != "curvature" or not isinstance(args, dict):
-            steps.append(step)
-            continue
-        parameters = args.get("parameters") or {}
-        unstated = [k for k in parameters if k not in assigned] if isinstance(
-            parameters, dict) else []
-        if (unstated and len(named) == 1 and args.get("metric") in named[0]
-                and not _MAY_SET.search(question)):
-            for name in unstated:
-                notes.append(f"{step.get('id')}: {name} = {parameters[name]} left out (the "
-                             f"question gives {name} no value)")
-            kept = {k: v for k, v in parameters.items() if k not in unstated}
-            args = {k: v for k, v in args.items() if k != "parameters"} | (
-                {"parameters": kept} if kept else {})
-        wanted = [idx for kind, idx in asked if kind == args.get("quantity")]
-        if (len(asked) == 1 and len(wanted) == 1 and not args.get("component")
-                and step.get("id") == plan.get("final") and step.get("id") not in referenced):
-            args = {**args, "component": ",".join(wanted[0])}
-            notes.append(f"{step.get('id')}: the component {args['component']} the question "
-                         f"asks for is computed")
-        steps.append({**step, "args": args})
-    curvature_steps = [i for i, s in enumerate(steps) if s.get("tool") == "curvature"
-                       and isinstance(s.get("args"), dict)]
-    fits = sorted(m for m in named[0] if not _unqualified(question, m)) if len(named) == 1 \
-        else []
-    if len(fits) == 1 and len(curvature_steps) == 1 and not _has_line_element(question):
-        i = curvature_steps[0]
-        args = steps[i]["args"]
-        metric = args.get("metric")
-        if (isinstance(metric, str) and re.fullmatch(r"[A-Za-z][\w -]*", metric)
-                and not args.get("parameters")
-                and (_catalogue_name(metric) not in named[0]
-                     or _unqualified(question, _catalogue_name(metric)))):
-            notes.append(f"{steps[i].get('id')}: the metric {metric} read as {fits[0]}, the "
-                         f"spacetime the question names")
-            steps[i] = {**steps[i], "args": {**args, "metric": fits[0]}}
-    plan = {**plan, "steps": steps}
+    for i, args in _curvature_args(plan):
+        step = plan["steps"][i].get("id")
+        if (len(asked) == 1 and asked[0][0] == args.get("quantity") and not args.get("component")
+                and step == plan.get("final") and step not in referenced):
+            component = ",".join(asked[0][1])
+            return (_with_args(plan, i, {**args, "component": component}),
+                    [f"{step}: the component {component} the question asks for is computed"])
+    return plan, []
+
+
+def _use_the_named_spacetime(question: str, plan: dict) -> tuple[dict, list[str]]:
+    named, curvature = spacetimes(question), _curvature_args(plan)
+    if len(named) != 1 or len(curvature) != 1 or _has_line_element(question):
+        return plan, []
+    fits = sorted(m for m in named[0] if not _unqualified(question, m))
+    (i, args), metric = curvature[0], curvature[0][1].get("metric")
+    if (len(fits) != 1 or not isinstance(metric, str) or args.get("parameters")
+            or not re.fullmatch(r"[A-Za-z][\w -]*", metric)):
+        return plan, []                          # a line element, or parameters of its own
+    name = _catalogue_name(metric)
+    if name in named[0] and not _unqualified(question, name):
+        return plan, []
+    return (_with_args(plan, i, {**args, "metric": fits[0]}),
+            [f"{plan['steps'][i].get('id')}: the metric {metric} read as {fits[0]}, the "
+             f"spacetime the question names"])
+
+
+def _leave_out_an_unasked_point(question: str, plan: dict) -> tuple[dict, list[str]]:
+    steps = plan.get("steps", [])
     last = steps[-1] if steps else {}
-    of = str(last.get("args", {}).get("expression", "")).strip() if isinstance(
-        last.get("args"), dict) else ""
+    args = last.get("args") if isinstance(last.get("args"), dict) else {}
+    of = str(args.get("expression", "")).strip()
     curvature = {s.get("id") for s in steps if s.get("tool") == "curvature"}
-    if (last.get("tool") == "limit" and last.get("id") == plan.get("final")
-            and of[1:] in curvature and f"${of[1:]}" == of
-            and not re.search(_AT_A_POINT, _plain(question))):
-        args = last["args"]
-        notes.append(f"{last['id']} (the limit {args.get('variable')} -> {args.get('point')}) "
-                     f"left out: the question asks for no value at a point")
-        plan = {**plan, "steps": steps[:-1], "final": of[1:]}
-    plan, settled = amend_boundary_data(question, plan)
-    return plan, notes + settled
+    if (last.get("tool") != "limit" or last.get("id") != plan.get("final")
+            or not (of.startswith("$") and of[1:] in curvature)
+            or re.search(_AT_A_POINT, _plain(question))):
+        return plan, []
+    return ({**plan, "steps": steps[:-1], "final": of[1:]},
+            [f"{last['id']} (the limit {args.get('variable')} -> {args.get('point')}) left "
+             f"out: the question asks for no value at a point"])
