@@ -695,6 +695,12 @@ def _has_line_element(question: str) -> bool:
 
 
 # ---------------------------------------------------------------------- the check
+# words of a question that asks for more than the component it writes (match G_tt to rho and
+# find the exponent): its plan may go on to solve for a symbol it does not name
+_BEYOND_A_COMPONENT = (r"\b(?:match|exponent|power|find|get|determin|solv|obtain|which|what "
+                       r"value|rate|grow|fix|relat)")
+
+
 def _asked_quantities(text: str) -> list[Ask]:
     """The curvature quantities ``text`` (plain) asks for; a yes/no property (Ricci-flat,
     conformally flat) only when the question is a yes/no one about properties alone."""
@@ -752,6 +758,13 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
                             f"the plan computes " + ("; ".join(
                                 f"{a.get('quantity')} {a.get('component') or '(all)'}"
                                 for a in view.curvature()) or "no curvature"))
+    final = view.final.get("args", {}) if view.final.get("tool") == "solve" else {}
+    unknowns = [str(v) for v in final.get("variables") or []]
+    if (asked_components and unknowns and not re.search(_BEYOND_A_COMPONENT, text)
+            and not set(unknowns) & (_question_symbols(question) | _COORDS)):
+        problems.append(f"the question asks for the component {asked_components[0][0]} "
+                        f"{','.join(asked_components[0][1])}; the plan's answer solves for "
+                        f"{', '.join(unknowns)}, which the question does not mention")
     asked = _asked_quantities(text)
     if asked_components:
         asked = [a for a in asked if a.what not in ("the Christoffel symbols",

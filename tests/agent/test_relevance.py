@@ -263,6 +263,14 @@ SLIPS = [
     ("photon sphere radius for Schwarzschild-de Sitter, f(r) = 1 - 2M/r - Λ r^2/3",
      plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})), "gives the function"),
+    # the component asked for, then an invented fluid solved for an exponent (was shown as
+    # verified once the stress-energy tensor had a numeric check)
+    ("T_tt (energy density) implied by flat FLRW through G = 8πT",
+     plan((CURVATURE, {"metric": "ds^2 = -dt^2 + t^(2*p)*(dx^2 + dy^2 + dz^2)",
+                       "quantity": "stress_energy", "component": "t,t"}),
+          ("differentiate", {"expression": "log($s1*t^(3*p*(1 + (1/2))))", "variable": "t"}),
+          ("solve", {"equations": ["$s2 = 0"], "variables": ["p"]})),
+     "solves for p, which the question does not mention"),
     # a question the tools compute, sent to the literature (the answer was only quoted)
     ("Is the Reissner–Nordström solution a vacuum solution?",
      plan(("search_literature", {"query": "Reissner-Nordström vacuum solution"})),
