@@ -26,6 +26,7 @@ import copy
 import difflib
 import random
 import re
+from typing import NamedTuple
 
 import sympy as sp
 
@@ -246,7 +247,7 @@ def _initial_data_problems(question: str, plan: dict) -> list[str]:
 
 # boundary data: u(0,t) = 0, u(0,t) = u(1,t) = 0, u(x,1) = sin(pi x); u = 0 at x = 0, 1 / at x = 0
 # and x = 1; u = 0 on the (whole) boundary
-_AT_SIDE = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*\(([^()=]*,[^()=]*)\)\s*=\s*")
+_AT_SIDE = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*\(([^()=]+)\)\s*=\s*")
 _AT_ENDS = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*=\s*([^=,;]+?)\s+(?:at|on)\s+(?:both\s+)?"
                       r"([a-z])\s*=\s*([^\s,;()]+)(?:\s*(?:,|and|&)\s*(?:\3\s*=\s*)?"
                       r"([^\s,;()]+?))?(?=[\s,;.$)]|$)")
@@ -285,12 +286,23 @@ def _stated_boundary_data(question: str, context, space: list[str]):
         yield m.group(1), None, None, m.group(2)
 
 
+class _Datum(NamedTuple):
+    spec: dict                  # the plan's solve_pde spec it is compared with
+    unknown: str
+    kind: str                   # dirichlet or neumann
+    variable: str | None        # None: the whole boundary
+    end: str | None             # as the question writes it
+    written: str                # u = 0, as the question writes it
+    value: sp.Expr              # as the spec writes it (a neumann value along the normal)
+    agrees: bool                # the plan's condition there is this datum
+    outside: bool = False       # the side is no end of the plan's interval
+
+
 def _boundary_data(question: str, plan: dict):
-    """For each side datum the question writes out (``u(0,t) = 0``, ``u = 0 at x = 0, 1``,
-    ``u = 0 on the boundary``; ``u_x = 0 at x = 0`` for Neumann data) that the plan's
-    ``solve_pde`` spec has a condition for: (spec, unknown, kind, variable or None for the
-    whole boundary, end as written, the datum as written, its value as the spec writes it,
-    whether the plan's condition there agrees), compared at random points of the side."""
+    """A :class:`_Datum` for each side datum the question writes out (``u(0,t) = 0``,
+    ``y(pi/2) = 2``, ``u = 0 at x = 0, 1``, ``u = 0 on the boundary``; ``u_x = 0 at x = 0``
+    for Neumann data) and each ``solve_pde`` spec of the plan, compared at random points of
+    the side."""
     for spec, context in _pde_specs(plan):
         space = [str(v) for v in context.variables if str(v) != context.time]
         conditions = [c for c in spec.get("conditions") or []
@@ -308,6 +320,13 @@ def _boundary_data(question: str, plan: dict):
             if kind == "neumann":       # the low end
                 low = _value(context, str(spec["variables"][variable][0]))
                 sign = -1 if low is not None and abs(complex(at - low)) < 1e-9 else 1
+            if variable is not None:
+                ends = [_value(context, str(e)) for e in spec["variables"][variable]]
+                if all(e is not None and e.is_number for e in ends) and all(
+                        abs(complex(at - e)) > 1e-9 for e in ends):
+                    yield _Datum(spec, unknown, kind, variable, end,
+                                 f"{name} = {text.strip()}", stated, False, outside=True)
+                    continue
             mine = [c for c in conditions if (c.get("unknown") or context.unknown_names[0])
                     == unknown and c.get("kind") != "periodic"]
             specific = [c for c in mine if variable is None
@@ -323,18 +342,23 @@ def _boundary_data(question: str, plan: dict):
                 return c.get("kind") == kind and (
                     value is None or _equal(sign * stated.subs(here), value.subs(here)))
 
-            yield (spec, unknown, kind, variable, end, f"{name} = {text.strip()}",
-                   sign * stated, all(agrees(c) for c in covering))
+            yield _Datum(spec, unknown, kind, variable, end, f"{name} = {text.strip()}",
+                         sign * stated, all(agrees(c) for c in covering))
 
 
 def _boundary_data_problems(question: str, plan: dict) -> list[str]:
     """Boundary data the question writes out must be the plan's condition of that kind on
     that side (see :func:`_boundary_data`)."""
-    return [f"the question's boundary data {datum} on "
-            f"{'the boundary' if variable is None else f'{variable} = {end}'} is not the "
-            f"plan's {kind} condition there"
-            for _, _, kind, variable, end, datum, _, agrees in _boundary_data(question, plan)
-            if not agrees]
+    problems = []
+    for d in _boundary_data(question, plan):
+        side = "the boundary" if d.variable is None else f"{d.variable} = {d.end}"
+        if d.outside:
+            problems.append(f"the question's boundary data {d.written} on {side} is at no end "
+                            f"of the plan's interval of {d.variable}")
+        elif not d.agrees:
+            problems.append(f"the question's boundary data {d.written} on {side} is not the "
+                            f"plan's {d.kind} condition there")
+    return problems
 
 
 def amend_boundary_data(question: str, plan: dict) -> tuple[dict, list[str]]:
@@ -357,14 +381,14 @@ def amend_boundary_data(question: str, plan: dict) -> tuple[dict, list[str]]:
     """
     plan = copy.deepcopy(plan)
     data = list(_boundary_data(question, plan))
-    sides = [(id(d[0]), d[1], d[3], d[4]) for d in data]
-    if not data or all(d[-1] for d in data) or any(d[3] is None for d in data) \
-            or len(set(sides)) != len(sides):
+    sides = [(id(d.spec), d.unknown, d.variable, d.end) for d in data]
+    if (all(d.agrees for d in data) or any(d.variable is None or d.outside for d in data)
+            or len(set(sides)) != len(sides)):
         return plan, []
     ids = {id(s["args"]["spec"]): s.get("id") for s in plan["steps"]
            if s.get("tool") == "solve_pde" and isinstance(s.get("args"), dict)}
     notes = []
-    for spec, unknown, kind, variable, end, datum, value, agrees in data:
+    for spec, unknown, kind, variable, end, datum, value, agrees, _ in data:
         if agrees:
             continue
         context = _spec_context({"tool": "solve_pde", "args": {"spec": spec}})
@@ -374,7 +398,7 @@ def amend_boundary_data(question: str, plan: dict) -> tuple[dict, list[str]]:
             if not (isinstance(c, dict) and c.get("kind") != "initial"
                     and (c.get("unknown") or context.unknown_names[0]) == unknown
                     and _on_side(context, str(c.get("on") or "boundary"), variable, at))]
-        condition = {"kind": kind, "on": f"{variable}={end}", "value": sp.sstr(value)}
+        condition = {"kind": kind, "on": f"{variable}={sp.sstr(at)}", "value": sp.sstr(value)}
         if len(context.unknown_names) > 1:
             condition["unknown"] = unknown
         spec["conditions"].append(condition)

@@ -218,6 +218,19 @@ def test_boundary_data_the_question_writes_replace_the_plan_s_and_are_said(agent
     assert np.linalg.norm(ans.final(points) - exact) / np.linalg.norm(exact) < 1e-2
 
 
+def test_a_two_point_problem_s_data_swapped_are_put_back(agent):
+    # y'' + y = 0, y(0) = 0, y(pi/2) = 2 has y = 2 sin x; the plan swapped the two ends' values
+    spec = {"unknowns": ["y"], "variables": {"x": [0, "pi/2"]}, "equations": ["y'' + y = 0"],
+            "conditions": [{"kind": "dirichlet", "on": "x=0", "value": "2"},
+                           {"kind": "dirichlet", "on": "x=pi/2", "value": "0"}]}
+    ans = agent.run_plan(plan(("solve_pde", {"spec": spec})),
+                         question="Boundary value problem $y''+y=0$, $y(0)=0$, $y(\\pi/2)=2$.")
+    assert ans.verified, ans.text
+    assert "the dirichlet datum y = 2 the question writes" in ans.text
+    x = np.linspace(0, np.pi / 2, 50)[:, None]
+    assert np.max(np.abs(ans.final(x) - 2 * np.sin(x[:, 0]))) < 1e-3
+
+
 def test_an_index_into_a_single_value_is_refused_not_read_as_a_character(agent):
     # d/dr (r^2 - 2 M r) = 2r - 2M is one value; "$s1[1]" once took its second character
     ans = agent.run_plan(plan(("differentiate", {"expression": "r^2 - 2*M*r", "variable": "r"}),

@@ -271,6 +271,15 @@ SLIPS = [
           ("differentiate", {"expression": "log($s1*t^(3*p*(1 + (1/2))))", "variable": "t"}),
           ("solve", {"equations": ["$s2 = 0"], "variables": ["p"]})),
      "solves for p, which the question does not mention"),
+    # a two-point problem solved on another interval (shown as verified: the solve was
+    # accurate, for y(5) = 2)
+    ("Boundary value problem $y''+y=0$, $y(0)=0$, $y(\\pi/2)=2$.",
+     plan(("solve_pde", {"spec": {"unknowns": ["y"], "variables": {"x": [0, 5]},
+                                  "equations": ["y'' + y = 0"],
+                                  "conditions": [{"kind": "dirichlet", "on": "x=0", "value": "0"},
+                                                 {"kind": "dirichlet", "on": "x=5",
+                                                  "value": "2"}]}})),
+     "y = 2 on x = \\pi/2 is at no end of the plan's interval of x"),
     # a question the tools compute, sent to the literature (the answer was only quoted)
     ("Is the Reissner–Nordström solution a vacuum solution?",
      plan(("search_literature", {"query": "Reissner-Nordström vacuum solution"})),
