@@ -148,9 +148,6 @@ _FUNCTION_TIMES = re.compile(
 _FACTOR = re.compile(r"\d+(?:\.\d+)?|\\?[A-Za-z]\w*|\([^()]*\)")
 
 
-_LINE_ELEMENT = re.compile(r"\s*ds\s*(?:\^\s*\{?\s*2\s*\}?|²)\s*=")
-
-
 def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
     """``value`` with ``change`` applied to every string in it (dict keys aside)."""
     if isinstance(value, str):
@@ -173,8 +170,8 @@ def _drop_remark(text: str, step: str, notes: list[str]) -> str:
     ["s1: the remark '(tube radius b, c > b)' after the line element left out"]
     """
     from tools.gr.metric import Metric
-    from .stated import PROSE_WORD, line_element_start
-    if not _LINE_ELEMENT.match(text):
+    from .stated import LINE_ELEMENT, PROSE_WORD, line_element_start
+    if not LINE_ELEMENT.match(text):
         return text
     try:
         Metric.from_line_element(text)

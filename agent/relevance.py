@@ -673,12 +673,15 @@ def _plain(text: str) -> str:
     return text.replace("–", "-").replace("—", "-").lower()
 
 
+_CATALOGUE_NAME = re.compile(r"[A-Za-z][\w -]*")     # kerr, Reissner-Nordstrom: no line element
+
+
 @functools.lru_cache(maxsize=None)
 def _free_functions(metric: str) -> frozenset[str]:
     """The undefined functions a catalogue spacetime is written with (Phi(r) and b(r) of
     Morris-Thorne, a(t) of FLRW): it is a family, not the one metric a line element states.
     Empty for a line element or an unknown name."""
-    if not re.fullmatch(r"[A-Za-z][\w -]*", metric):
+    if not _CATALOGUE_NAME.fullmatch(metric):
         return frozenset()
     from sympy.core.function import AppliedUndef
     from tools.gr import catalog
@@ -1137,11 +1140,13 @@ def _leave_out_unstated_parameters(question: str, plan: dict) -> tuple[dict, lis
 
 def _compute_the_asked_component(question: str, plan: dict) -> tuple[dict, list[str]]:
     asked = components(question)
+    if len(asked) != 1:
+        return plan, []
     referenced = {m.group(1) for s in plan.get("steps", [])
                   for m in REFERENCE.finditer(str(s.get("args", {})))}
     for i, args in _curvature_args(plan):
         step = plan["steps"][i].get("id")
-        if (len(asked) == 1 and asked[0][0] == args.get("quantity") and not args.get("component")
+        if (asked[0][0] == args.get("quantity") and not args.get("component")
                 and step == plan.get("final") and step not in referenced):
             component = ",".join(asked[0][1])
             return (_with_args(plan, i, {**args, "component": component}),
@@ -1156,7 +1161,7 @@ def _use_the_named_spacetime(question: str, plan: dict) -> tuple[dict, list[str]
     fits = sorted(m for m in named[0] if not _unqualified(question, m))
     (i, args), metric = curvature[0], curvature[0][1].get("metric")
     if (len(fits) != 1 or not isinstance(metric, str) or args.get("parameters")
-            or not re.fullmatch(r"[A-Za-z][\w -]*", metric)):
+            or not _CATALOGUE_NAME.fullmatch(metric)):
         return plan, []                          # a line element, or parameters of its own
     name = _catalogue_name(metric)
     if name in named[0] and not _unqualified(question, name):

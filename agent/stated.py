@@ -288,10 +288,12 @@ def _stated_boundary_data(question: str, context, space: list[str]):
 
 class _Datum(NamedTuple):
     spec: dict                  # the plan's solve_pde spec it is compared with
+    context: object             # the spec's parsing context
     unknown: str
     kind: str                   # dirichlet or neumann
     variable: str | None        # None: the whole boundary
     end: str | None             # as the question writes it
+    at: sp.Expr | None          # its value
     written: str                # u = 0, as the question writes it
     value: sp.Expr              # as the spec writes it (a neumann value along the normal)
     agrees: bool                # the plan's condition there is this datum
@@ -324,14 +326,14 @@ def _boundary_data(question: str, plan: dict):
                 ends = [_value(context, str(e)) for e in spec["variables"][variable]]
                 if all(e is not None and e.is_number for e in ends) and all(
                         abs(complex(at - e)) > 1e-9 for e in ends):
-                    yield _Datum(spec, unknown, kind, variable, end,
+                    yield _Datum(spec, context, unknown, kind, variable, end, at,
                                  f"{name} = {text.strip()}", stated, False, outside=True)
                     continue
-            mine = [c for c in conditions if (c.get("unknown") or context.unknown_names[0])
-                    == unknown and c.get("kind") != "periodic"]
+            mine = [c for c in conditions if _unknown_of(c, context) == unknown
+                    and c.get("kind") != "periodic"]
             specific = [c for c in mine if variable is None
-                        or _on_side(context, str(c.get("on") or "boundary"), variable, at)]
-            covering = specific or [c for c in mine if str(c.get("on") or "boundary").strip()
+                        or _on_side(context, _side_of(c), variable, at)]
+            covering = specific or [c for c in mine if _side_of(c).strip()
                                     == "boundary"]        # as the solvers read the sides
             if not covering:
                 continue                           # a side the plan leaves out: the tool says so
@@ -342,8 +344,9 @@ def _boundary_data(question: str, plan: dict):
                 return c.get("kind") == kind and (
                     value is None or _equal(sign * stated.subs(here), value.subs(here)))
 
-            yield _Datum(spec, unknown, kind, variable, end, f"{name} = {text.strip()}",
-                         sign * stated, all(agrees(c) for c in covering))
+            yield _Datum(spec, context, unknown, kind, variable, end, at,
+                         f"{name} = {text.strip()}", sign * stated,
+                         all(agrees(c) for c in covering))
 
 
 def _boundary_data_problems(question: str, plan: dict) -> list[str]:
@@ -388,23 +391,23 @@ def amend_boundary_data(question: str, plan: dict) -> tuple[dict, list[str]]:
     ids = {id(s["args"]["spec"]): s.get("id") for s in plan["steps"]
            if s.get("tool") == "solve_pde" and isinstance(s.get("args"), dict)}
     notes = []
-    for spec, unknown, kind, variable, end, datum, value, agrees, _ in data:
-        if agrees:
+    for d in data:
+        if d.agrees:
             continue
-        context = _spec_context({"tool": "solve_pde", "args": {"spec": spec}})
-        at = _value(context, end)
+        spec, context = d.spec, d.context
         spec["conditions"] = [
             c for c in spec["conditions"]
             if not (isinstance(c, dict) and c.get("kind") != "initial"
-                    and (c.get("unknown") or context.unknown_names[0]) == unknown
-                    and _on_side(context, str(c.get("on") or "boundary"), variable, at))]
-        condition = {"kind": kind, "on": f"{variable}={sp.sstr(at)}", "value": sp.sstr(value)}
+                    and _unknown_of(c, context) == d.unknown
+                    and _on_side(context, _side_of(c), d.variable, d.at))]
+        condition = {"kind": d.kind, "on": f"{d.variable}={sp.sstr(d.at)}",
+                     "value": sp.sstr(d.value)}
         if len(context.unknown_names) > 1:
-            condition["unknown"] = unknown
+            condition["unknown"] = d.unknown
         spec["conditions"].append(condition)
-        notes.append(f"{ids.get(id(spec), 'a step')}: the condition on {variable} = {end} is "
-                     f"the {kind} datum {datum} the question writes")
-        _drop_covered(spec, context, unknown)
+        notes.append(f"{ids.get(id(spec), 'a step')}: the condition on {d.variable} = {d.end} "
+                     f"is the {d.kind} datum {d.written} the question writes")
+        _drop_covered(spec, context, d.unknown)
     return plan, notes
 
 
@@ -413,17 +416,27 @@ def _drop_covered(spec: dict, context, unknown: str) -> None:
     hold anywhere: every side of the domain has a condition of its own."""
     conditions = [c for c in spec["conditions"] if isinstance(c, dict)
                   and c.get("kind") not in ("initial", "periodic")
-                  and (c.get("unknown") or context.unknown_names[0]) == unknown]
+                  and _unknown_of(c, context) == unknown]
     for variable, (low, high) in spec["variables"].items():
         if variable == context.time:
             continue
         for end in (low, high):
             at = _value(context, str(end))
-            if at is None or not any(_on_side(context, str(c.get("on") or "boundary"),
-                                              variable, at) for c in conditions):
+            if at is None or not any(_on_side(context, _side_of(c), variable, at)
+                                     for c in conditions):
                 return
     spec["conditions"] = [c for c in spec["conditions"] if c not in conditions
-                          or str(c.get("on") or "boundary").strip() != "boundary"]
+                          or _side_of(c).strip() != "boundary"]
+
+
+def _unknown_of(condition: dict, context) -> str:
+    """The unknown a condition holds for (the first, when it names none)."""
+    return condition.get("unknown") or context.unknown_names[0]
+
+
+def _side_of(condition: dict) -> str:
+    """Where a condition holds (``x=0``; the whole boundary when it says nowhere)."""
+    return str(condition.get("on") or "boundary")
 
 
 def _boundary_kind(name: str, unknowns: list[str], variable: str | None):
@@ -580,7 +593,7 @@ def _same_function(a: sp.Expr, b: sp.Expr) -> bool:
 
 
 # ---------------------------------------------------------------------- line elements
-_DS = re.compile(r"(?<![\w\\])ds\s*(?:\^\s*\{?\s*2\s*\}?|²)\s*=")
+LINE_ELEMENT = re.compile(r"(?<![\w\\])ds\s*(?:\^\s*\{?\s*2\s*\}?|²)\s*=")
 # a line element can end after a run of text that ends like mathematics: a bracket, a digit,
 # a square, a differential (dv, d\phi, dφ) or a letter after an operator (2M/r), not after a
 # word of prose or an article (``dy^2 a solution``)
@@ -603,7 +616,7 @@ def line_element_start(text: str):
     start reads."""
     from tools.gr.errors import MetricError
     from tools.gr.metric import Metric
-    m = _DS.match(text)
+    m = LINE_ELEMENT.match(text)
     if m is None:
         return None
     ends = sorted({e.end() for e in _MATH_END.finditer(text, m.end())}, reverse=True)
@@ -621,7 +634,7 @@ def line_element_start(text: str):
 def _stated_line_element(question: str):
     """The metric of the line element ``ds^2 = ...`` the question writes (the prose after it
     left out); None when there is none or it does not read."""
-    m = _DS.search(question)
+    m = LINE_ELEMENT.search(question)
     found = line_element_start(question[m.start():]) if m else None
     return found[1] if found else None
 
@@ -629,15 +642,9 @@ def _stated_line_element(question: str):
 def _planned_metric(args: dict):
     """The metric a curvature step computes with, as the tool resolves it; None when the
     tool would refuse it (its own error says why)."""
-    from tools.gr import catalog
-    from tools.gr.quantities import resolve_metric
-    metric, parameters = args.get("metric"), args.get("parameters") or {}
-    if not isinstance(metric, str) or not isinstance(parameters, dict):
-        return None
+    from tools.gr.tool import Curvature
     try:
-        if parameters:
-            return catalog.get(metric, **{k: parse_expr(str(v)) for k, v in parameters.items()})
-        return resolve_metric(metric)
+        return Curvature.Args.model_validate(args).resolve()
     except Exception:                               # noqa: BLE001 - the tool reports it
         return None
 

@@ -239,7 +239,6 @@ def numeric_curvature(metric, point: dict) -> dict[str, Any]:
     ricci_up = np.einsum("ac,bd,cd->ab", gi, gi, ricci)
     out = {"g": g, "christoffel": gamma, "riemann": riemann, "ricci": ricci,
            "ricci_scalar": scalar, "einstein": ricci - 0.5 * scalar * g,
-           "stress_energy": (ricci - 0.5 * scalar * g) / (8 * np.pi),     # T = G/(8 pi)
            "weyl": np.zeros((n, n, n, n)),                      # C_abcd: none below 4 dimensions
            "kretschmann": float(np.einsum("abcd,abcd->", r_lower, r_upper)),
            "ricci_squared": float(np.einsum("ab,ab->", ricci, ricci_up)),
@@ -247,6 +246,7 @@ def numeric_curvature(metric, point: dict) -> dict[str, Any]:
            "sizes": {"ricci_scalar": float(np.einsum("bd,bd->", np.abs(gi), np.abs(ricci))),
                      "quadratic": float(np.einsum("abcd,abcd->", np.abs(r_lower),
                                                   np.abs(r_upper)))}}
+    out["stress_energy"] = out["einstein"] / (8 * np.pi)                   # T = G/(8 pi)
     # a tensor that should vanish, beside the sum of the sizes of its terms: it vanishes when
     # every component is round-off next to its own terms, whatever the coordinates' scales
     ad, ag, agi, ig = np.abs(dgamma), np.abs(gamma), np.abs(gi), np.eye(n)
