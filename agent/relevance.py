@@ -139,7 +139,8 @@ QUANTITIES = (
     Ask("the Weyl-squared invariant", r"weyl[- ]squared|c_\{?abcd\}? ?c\^|square of the weyl"
         r"|weyl invariant", _quantity("weyl_squared"), "weyl_squared"),
     Ask("the Ricci scalar", r"ricci scalar|scalar curvature|curvature scalar|(^|\b(compute|find|"
-        r"is|what's|give|get))\s*r\s*(for|of)\b|\br\s*=\s*\?",
+        r"is|what's|give|get))\s*r\s*(for|of)\b|\br\s*=\s*\?"
+        r"|ds\^?2[^?]*\b(what is|what's|find|compute|give)\s+r\s*\?\s*$",   # ds^2 = ...: what is R?
         _quantity("ricci_scalar"), "ricci_scalar"),
     Ask("conformal flatness", r"conformally flat|weyl[- ]flat", _CLAIMS[0], "conformally_flat"),
     Ask("whether it is an Einstein space", r"einstein (space|manifold)|an einstein metric",
@@ -669,7 +670,7 @@ def _count_problems(question: str, view: PlanView, outputs: dict) -> list[str]:
 
 def _plain(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch) or ch in "̈")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))      # Gödel: godel
     return text.replace("–", "-").replace("—", "-").lower()
 
 

@@ -301,6 +301,10 @@ SLIPS = [
      "solution?",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "ricci_flat"})),
      "not the plan's schwarzschild"),
+    # R after a line element is its Ricci scalar (BTZ: -6/l^2, not R_ab R^ab = 12/l^4)
+    ("BTZ black hole ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2: what is R?",
+     plan((CURVATURE, {"metric": "ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2",
+                       "quantity": "ricci_squared"})), "Ricci scalar"),
 ]
 
 
@@ -410,6 +414,9 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
     ("Is the Kerr metric Ricci-flat?",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "ricci_flat"})),
      "schwarzschild read as kerr"),
+    ("G_tt of the Gödel metric",                        # the name written with its umlaut
+     plan((CURVATURE, {"metric": "minkowski", "quantity": "einstein", "component": "t,t"})),
+     "minkowski read as goedel"),
     ("diffusion u_t = 0.1u_xx, x in [0,1], t in [0,0.2], u(0,t) = 0 and u_x(1,t) = 0, "
      "u(x,0) = sin(pi x/2)",                              # the two ends swapped
      plan(("solve_pde", {"spec": {"variables": {"x": [0, 1], "t": [0, 0.2]},
