@@ -196,8 +196,9 @@ DERIVED = (
     Ask("a quantity of the ISCO orbit", r"(angular momentum|energy|efficiency|-u_t)[^?.]*"
         r"(isco|innermost stable|last stable|inner edge)|(isco|innermost stable|last stable|"
         r"inner edge)[^?.]*(angular momentum|energy|efficiency)",
-        _ends("limit", "simplify"), "a plan for it finds the ISCO and then evaluates the "
-        "quantity there",
+        _all(_ends("limit", "simplify"),
+             lambda p: _uses("differentiate")(p) or _any_has(r"6\*M|r - 3\*|order")(p)),
+        "a plan for it finds the ISCO (V' = V'' = 0) and then evaluates the quantity there",
         unless=r"redshift|marginally bound|expan|series|taylor|small|order|first terms"),
     Ask("the circular orbits at a given angular momentum", r"circular orbits?[^?.]*(angular "
         r"momentum l\b|given l\b|l = \d)|(angular momentum l\b|l = \d)[^?.]*circular orbit|"
@@ -211,6 +212,10 @@ DERIVED = (
         "a plan for it solves f(r) = 0 (or Delta = 0) for r", any_plan=True,
         unless=r"surface gravity|temperature|angular velocity|\barea\b|entropy|κ|\\kappa|kappa"
                r"|inside|formation|isotropic|eddington|kruskal|painlev|\bcross|coordinates"),
+    Ask("the gravitational redshift", r"red[- ]?shift|blue[- ]?shift",
+        lambda p: _final_has(r"sqrt")(p) or _uses("series")(p),
+        "a plan for it evaluates 1/sqrt(-g_tt) - 1 (or sqrt(-g_tt)) at the emitter",
+        unless=r"redshift function|cosmolog|hubble|scale factor|expanding|\bflrw\b|friedmann"),
     Ask("the perihelion advance", r"perihelion|periapsis|precession", _uses("series"),
         "a plan for it expands the radial frequency of the orbit equation in M"),
     Ask("the deflection of light", r"deflect|bending|lensing|bent", _uses("integrate"),

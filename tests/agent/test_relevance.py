@@ -301,6 +301,15 @@ SLIPS = [
      "solution?",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "ricci_flat"})),
      "not the plan's schwarzschild"),
+    # the photon sphere's radius for the redshift from there (z = 1/sqrt(1 - 2/3) - 1 = 0.732),
+    # a horizon-like root for the ISCO energy (sqrt(8/9), Bardeen, Press & Teukolsky 1972)
+    ("Light emitted by a static source at r = 3M in Schwarzschild: what redshift z is seen at "
+     "infinity?", plan(("differentiate", {"expression": "(1 - 2*M/r)/r^2", "variable": "r"}),
+                       ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})),
+     "gravitational redshift"),
+    ("Energy per unit rest mass E = -u_t of a particle at the Schwarzschild ISCO (numerical "
+     "value)", plan(("solve", {"equations": ["1 - 2*M/r + u^2/r^2 = 0"], "variables": ["r"]}),
+                    ("simplify", {"expression": "$s1[1]"})), "finds the ISCO"),
     # R after a line element is its Ricci scalar (BTZ: -6/l^2, not R_ab R^ab = 12/l^4)
     ("BTZ black hole ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2: what is R?",
      plan((CURVATURE, {"metric": "ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2",
