@@ -745,6 +745,30 @@ def _quoted_instead(question: str, text: str) -> list[Check]:
                             f"tool computes; the plan only quotes the literature"])
 
 
+# the words before "x = a" that make a the point to expand about, not what x stands for
+_ABOUT_A_POINT = r"(?:about|around|at|near|point|from|to|of|with respect to)\s*$"
+
+
+def _points_that_define(question: str, view: PlanView) -> list[tuple[str, str]]:
+    """(variable, point) of each series step that expands about what the question defines
+    its variable to be: "in u = 1/r" expanded about u = 1/r, not about u = 0 (small u)."""
+    text = question.replace("**", "^")
+    found = []
+    for step in view.steps:
+        args = step.get("args", {}) if step.get("tool") == "series" else {}
+        variable = str(args.get("variable") or "")
+        point = re.sub(r"\s+", "", str(args.get("point") or "")).replace("**", "^")
+        if not variable or not re.search(r"[A-Za-z]", point.replace("pi", "")):
+            continue                    # a number is a point to expand about, not a meaning
+        written = r"\s*".join(re.escape(ch) for ch in point)
+        for m in re.finditer(rf"(?<![\w^_]){re.escape(variable)}\s*:?=\s*{written}(?![\w(])",
+                             text):
+            if not re.search(_ABOUT_A_POINT, text[:m.start()].lower()):
+                found.append((variable, str(args.get("point"))))
+                break
+    return found
+
+
 def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> list[Check]:
     """One check that ``plan`` computes what ``question`` plainly asks for (none when the
     question states nothing this module reads); ``outputs`` (step id -> value), once the
@@ -804,6 +828,10 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
         read.append("its symbols")
         problems.append(f"the plan uses {', '.join(leaked)}, which the question does not "
                         f"mention")
+    for variable, point in _points_that_define(question, view):
+        read.append("the expansion point")
+        problems.append(f"the question defines {variable} = {point}; the plan expands about "
+                        f"{variable} = {point} instead of about {variable} = 0")
     assigned = _assigned(question) - view.variables()     # a limit M -> 1 sets it too
     expressions = _plan_symbols(view, metrics=False)
     kept = sorted(assigned & expressions)

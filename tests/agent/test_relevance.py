@@ -310,6 +310,9 @@ SLIPS = [
     ("Energy per unit rest mass E = -u_t of a particle at the Schwarzschild ISCO (numerical "
      "value)", plan(("solve", {"equations": ["1 - 2*M/r + u^2/r^2 = 0"], "variables": ["r"]}),
                     ("simplify", {"expression": "$s1[1]"})), "finds the ISCO"),
+    ("Expand the redshift factor 1/sqrt(1 - 2 M u) in u = 1/r to second order",
+     plan(("series", {"expression": "1/sqrt(1 - 2*M*u)", "variable": "u", "point": "1/r",
+                      "order": 2})), "defines u = 1/r"),
     # R after a line element is its Ricci scalar (BTZ: -6/l^2, not R_ab R^ab = 12/l^4)
     ("BTZ black hole ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2: what is R?",
      plan((CURVATURE, {"metric": "ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2",
@@ -338,6 +341,15 @@ def test_a_slip_is_caught_and_named(question, wrong, said):
 def test_the_line_element_the_question_writes_passes(question, metric, quantity):
     assert verdict(question, plan((CURVATURE, {"metric": metric, "quantity": quantity}))) \
         is not False
+
+
+def test_a_point_the_question_expands_about_is_not_read_as_a_definition():
+    def series(point):
+        return plan(("series", {"expression": "sin(x)", "variable": "x", "point": point,
+                                "order": 3}))
+    assert verdict("Taylor expand sin(x) about x = a to third order", series("a")) is True
+    assert verdict("Expand sin(x) around the point x = pi/2", series("pi/2")) is True
+    assert verdict("Expand sin(x) in x = y/2 to third order", series("y/2")) is False
 
 
 @pytest.mark.parametrize("question", [
