@@ -976,14 +976,22 @@ def _horizon_problems(question: str, view: PlanView, named: list[set[str]]) -> l
     Kerr-Newman hole: an equation of degree one or two in r that the plan solves for r, or
     such a function it differentiates in r, must be that hole's (``r^2 - 2Mr + a^2`` for
     Kerr, the question's values put in)."""
+    return [f"the horizons of {hole} are the zeros of {sp.sstr(expected)}; the plan "
+            f"{'solves' if view.steps[i]['tool'] == 'solve' else 'differentiates'} {written}"
+            for i, written, hole, expected, _ in _horizon_mismatches(question, view, named)]
+
+
+def _horizon_mismatches(question: str, view: PlanView, named: list[set[str]]):
+    """(step index, equation or expression as written, hole, the hole's horizon function, the
+    question's values put into it) for each one in r whose zeros are not the hole's (see
+    :func:`_horizon_problems`)."""
     holes = [n & HORIZONS.keys() for n in named]
     if (len(holes) != 1 or len(holes[0]) != 1 or not re.search(_ABOUT_HORIZONS, _plain(question))
             or re.search(r"ergo|static limit|g_\{?tt", _plain(question))):
-        return []
+        return
     (hole,) = holes[0]
     given, known = given_values(question), parse_expr(HORIZONS[hole])
-    problems = []
-    for step in view.steps:
+    for i, step in enumerate(view.steps):
         args = step.get("args", {})
         if step.get("tool") == "solve" and list(args.get("variables") or []) == ["r"]:
             equations = args.get("equations") or []
@@ -996,16 +1004,68 @@ def _horizon_problems(question: str, view: PlanView, named: list[set[str]]) -> l
             if residual is None:
                 continue
             kept = {str(s) for s in residual.free_symbols}     # a value may be put in later
-            expected = known.xreplace({s: given[str(s)] for s in known.free_symbols
-                                       if str(s) in given and str(s) not in kept})
+            values = {str(s): given[str(s)] for s in known.free_symbols
+                      if str(s) in given and str(s) not in kept}
+            expected = known.xreplace({s: values[str(s)] for s in known.free_symbols
+                                       if str(s) in values})
             if {str(s) for s in expected.free_symbols} - kept:
                 continue                        # set in words (Q = M): cannot tell
             if not _same_zeros(residual, expected):
-                problems.append(f"the horizons of {hole} are the zeros of "
-                                f"{sp.sstr(expected)}; the plan "
-                                f"{'solves' if step['tool'] == 'solve' else 'differentiates'} "
-                                f"{equation}")
-    return problems
+                yield i, equation, hole, expected, values
+
+
+def _use_the_named_hole(question: str, plan: dict) -> tuple[dict, list[str]]:
+    """Each horizon function in r the plan writes (Delta = 0 solved, Delta differentiated)
+    that is a polynomial whose zeros are not those of the hole the question names is that
+    hole's, the question's values put in; where the plan writes the same function again it
+    is replaced too. A rational function (f = Delta/r^2) is left to the planner."""
+    try:
+        view = PlanView.of(plan)
+    except (TypeError, ValueError, AttributeError):
+        return plan, []
+    notes, swaps = [], {}
+    for _, written, hole, _, values in _horizon_mismatches(question, view, spacetimes(question)):
+        sides = [side.strip() for side in str(written).split("=")]
+        if len(sides) == 2 and sides[1] not in ("0", "0.0"):
+            continue                            # r^2 + a^2 = 2 M r: the planner's to mend
+        try:
+            over = sp.denom(sp.together(parse_expr(sides[0])))
+        except (ParseError, ValueError):
+            continue
+        if any(str(x) == "r" for x in over.free_symbols):
+            continue
+        if sides[0] not in swaps:
+            swaps[sides[0]] = _put_in(HORIZONS[hole], values)
+            notes.append(f"the horizon function {sides[0]} read as {swaps[sides[0]]}, "
+                         f"{hole.replace('_', '-')}'s")
+    if not swaps:
+        return plan, []
+    return _replaced(plan, swaps), notes
+
+
+def _put_in(function: str, values: dict[str, sp.Expr]) -> str:
+    """``function`` with the question's values written in for its names, a decimal as a
+    decimal: ``r^2 - 2*M*r + a^2`` with M = 1, a = 0.6 is ``r^2 - 2*1*r + 0.6^2``."""
+    def written(value: sp.Expr) -> str:
+        text = str(value) if value.is_Integer else format(float(value), "g")
+        return text if not text.startswith("-") else f"({text})"
+    return re.sub(r"\b[A-Za-z]\w*\b",
+                  lambda m: written(values[m.group()]) if m.group() in values else m.group(),
+                  function)
+
+
+def _replaced(value, swaps: dict[str, str]):
+    """``value`` (a plan, or any part of it) with each string equal to a key of ``swaps``,
+    or an equation ``key = 0``, replaced by its value."""
+    if isinstance(value, dict):
+        return {k: _replaced(v, swaps) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replaced(v, swaps) for v in value]
+    if isinstance(value, str):
+        sides = [side.strip() for side in value.split("=")]
+        if sides[0] in swaps and (len(sides) == 1 or sides[1:] == ["0"]):
+            return swaps[sides[0]] + (" = 0" if len(sides) == 2 else "")
+    return value
 
 
 def _residual(equation: str) -> sp.Expr | None:
@@ -1119,6 +1179,8 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
     * the catalogue metric of a plan's one curvature step is the one spacetime the question
       names, when the question names exactly one (FLRW with curvature k is ``flrw``, not
       ``flrw_open``);
+    * a horizon polynomial in r (Delta of Kerr) whose zeros are not those of the one hole the
+      question names is that hole's (``r^2 - 2Mr + a^2 + r^2`` is ``r^2 - 2Mr + a^2``);
     * a side condition of a PDE that is not the boundary datum the question writes for that
       side is that datum (:func:`agent.stated.amend_boundary_data`).
 
@@ -1134,7 +1196,8 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
     """
     notes: list[str] = []
     for settle in (_leave_out_unstated_parameters, _compute_the_asked_component,
-                   _use_the_named_spacetime, _leave_out_an_unasked_point, amend_boundary_data):
+                   _use_the_named_spacetime, _use_the_named_hole, _leave_out_an_unasked_point,
+                   amend_boundary_data):
         plan, settled = settle(question, plan)
         notes += settled
     return plan, notes

@@ -435,6 +435,15 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
     ("Is the Kerr metric Ricci-flat?",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "ricci_flat"})),
      "schwarzschild read as kerr"),
+    # Kerr's Delta = r^2 - 2Mr + a^2 (Boyer & Lindquist 1967), written with a stray r^2;
+    # the same function differentiated for kappa = Delta'(r_+)/(2(r_+^2 + a^2)) follows it
+    ("Surface gravity of a Kerr hole with M = 1, a = 0.6, from kappa = (r_+ - r_-)/"
+     "(2(r_+^2 + a^2)).",
+     plan(("solve", {"equations": ["r^2 - 2*1*r + 0.6^2 + 0.6^2 = 0"], "variables": ["r"]}),
+          ("differentiate", {"expression": "r^2 - 2*1*r + 0.6^2 + 0.6^2", "variable": "r"}),
+          ("limit", {"expression": "$s2/(2*(r^2 + 0.6^2))", "variable": "r",
+                     "point": "$s1[1]"})),
+     "r^2 - 2*1*r + 0.6^2 + 0.6^2 read as r^2 - 2*1*r + 0.6^2, kerr's"),
     ("G_tt of the Gödel metric",                        # the name written with its umlaut
      plan((CURVATURE, {"metric": "minkowski", "quantity": "einstein", "component": "t,t"})),
      "minkowski read as goedel"),
