@@ -27,7 +27,7 @@ from .answer import Answer, Final, StepRecord
 from .config import Settings
 from .plan import Plan, PlanError, parse_plan, resolve
 from .registry import Registry
-from .relevance import amend, check_relevance
+from .relevance import amend, check_relevance, settle_count
 from .runner import Runner
 from .verify import Check, check_step
 
@@ -108,10 +108,13 @@ class Flow:
             update["tried"] = state.get("tried", []) + [{
                 "output": state.get("planner_output", ""), "plan": state.get("plan"),
                 "problems": state.get("problems", [])}]
+        settled = self._settle(state) if attempts > 1 else None
         try:
             if state.get("given_plan") is not None:
                 plan, update["planner_output"] = (Plan.model_validate(state["given_plan"]),
                                                   "")
+            elif settled is not None:            # the last plan, its count settled: no replan
+                plan, update["planner_output"] = settled[0], ""
             else:
                 history = state.get("history", [])[-HISTORY_SHOWN:]
                 text = self._planner(self.setting(state, "planner")).propose(
@@ -126,17 +129,33 @@ class Flow:
             update["problems"] = [f"the planner failed: {type(err).__name__}: {err}"]
             update["attempts"] = self.settings.max_replans + 1       # retrying will not help
             return update
-        plan, notes = self.registry.repair(plan)
+        plan, repaired = self.registry.repair(plan)
+        notes = (settled[1] if settled is not None else []) + repaired
         if state["question"] != GIVEN_PLAN:
-            amended, settled = amend(state["question"], plan.model_dump(exclude_none=True))
-            if settled:
-                plan, notes = Plan.model_validate(amended), notes + settled
+            amended, put_right = amend(state["question"], plan.model_dump(exclude_none=True))
+            if put_right:
+                plan, notes = Plan.model_validate(amended), notes + put_right
         problems = self.registry.check(plan)
         update["notes"] = state.get("notes", []) + notes
         update["problems"] = problems
         if not problems:
             update["plan"] = plan.model_dump()
         return update
+
+    def _settle(self, state: State) -> tuple[Plan, list[str]] | None:
+        """The plan that just ran with the count of its answer settled by the question (all
+        the radii asked for and one kept; the outer horizon asked for and both given), or
+        None when the question cannot settle what failed."""
+        if state.get("given_plan") is not None or not state.get("plan"):
+            return None
+        outputs = {r["id"]: r.get("value") for r in state.get("steps", []) if r.get("ok")}
+        settled, notes = settle_count(state["question"], state["plan"], outputs)
+        if not notes:
+            return None
+        try:
+            return Plan.model_validate(settled), notes
+        except ValueError:
+            return None
 
     def act(self, state: State) -> dict:
         plan = Plan.model_validate(state["plan"])

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import random
 import re
 import unicodedata
@@ -671,6 +672,77 @@ def _count_problems(question: str, view: PlanView, outputs: dict) -> list[str]:
             return [f"the question asks for all of them ({every.group(0)}); the plan keeps one "
                     f"of {len(source)}"]
     return []
+
+
+_OUTER = r"\b(?:outer|outermost) horizon\b(?!s)|\br_\+(?![\w-])|\br_\{\+\}"
+_INNER = r"\b(?:inner|innermost) horizon\b(?!s)|\br_-(?![\w-])|\br_\{-\}"
+
+
+def settle_count(question: str, plan: dict, outputs: dict) -> tuple[dict, list[str]]:
+    """``plan``, once run, with the count of its answer settled by the question, and what was
+    changed (nothing: the count is right, or the question cannot settle it):
+
+    * all of them asked for (the radii of the photon orbits) and one picked out of a solve's
+      several: the answer is the solve's list;
+    * the outer (inner) horizon asked for and a list of roots given: the answer is the root
+      that is largest (smallest) at every sampled value of the parameters (M in [1, 2], the
+      others in [0.1, 0.5], where a Kerr or Reissner-Nordström hole has two horizons).
+    """
+    view = PlanView.of(plan)
+    final_id = view.final.get("id")
+    final, text = outputs.get(final_id), _plain(question)
+    if final is None or not any(p.startswith(("the question asks for one value",
+                                              "the question asks for all of them"))
+                                for p in _count_problems(question, view, outputs)):
+        return plan, []
+    steps = plan.get("steps", [])
+    if isinstance(final, list):                  # one asked for, several given
+        outer, inner = re.search(_OUTER, text), re.search(_INNER, text)
+        if bool(outer) == bool(inner):
+            return plan, []
+        k = _extreme(final, largest=bool(outer))
+        if k is None:
+            return plan, []
+        new = f"s{len(steps) + 1}"
+        while any(st.get("id") == new for st in steps):
+            new += "b"
+        step = {"id": new, "tool": "simplify", "args": {"expression": f"${final_id}[{k}]"}}
+        return ({**plan, "steps": [*steps, step], "final": new},
+                [f"{new}: the {'outer' if outer else 'inner'} horizon picked out of "
+                 f"{final_id}'s {len(final)} roots ({'largest' if outer else 'smallest'})"])
+    picked = re.fullmatch(r"\s*\$(s\w+)\[\d+\]\s*",
+                          str(view.final.get("args", {}).get("expression", "")))
+    used = " ".join(json.dumps(st.get("args")) for st in steps if st.get("id") != final_id)
+    if not picked or re.search(rf"\${re.escape(str(final_id))}\b", used):
+        return plan, []
+    return ({**plan, "steps": [st for st in steps if st.get("id") != final_id],
+             "final": picked.group(1)},
+            [f"{final_id} (one of {picked.group(1)}'s values) left out: the question asks "
+             f"for all of them"])
+
+
+def _extreme(values: list, largest: bool) -> int | None:
+    """The index of the largest (smallest) of ``values`` at every sample of its symbols,
+    None when they are not all real there or the order changes."""
+    try:
+        exprs = [parse_expr(str(v)) for v in values]
+    except (ParseError, ValueError):
+        return None
+    names = sorted({str(x) for e in exprs for x in e.free_symbols})
+    rng, found = random.Random(3), set()
+    for _ in range(3):
+        sample = {n: rng.uniform(1.0, 2.0) if n == "M" else rng.uniform(0.1, 0.5)
+                  for n in names}
+        try:
+            numbers = [complex(e.xreplace({x: sample[str(x)] for x in e.free_symbols}).evalf())
+                       for e in exprs]
+        except (TypeError, ValueError):
+            return None
+        if any(abs(z.imag) > 1e-9 * max(1.0, abs(z)) for z in numbers):
+            return None
+        reals = [z.real for z in numbers]
+        found.add((max if largest else min)(range(len(reals)), key=reals.__getitem__))
+    return found.pop() if len(found) == 1 else None
 
 
 def _plain(text: str) -> str:

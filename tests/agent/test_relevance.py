@@ -7,9 +7,11 @@ import random
 from pathlib import Path
 
 import pytest
+import sympy as sp
 
-from agent.relevance import amend, check_relevance, components, spacetimes
+from agent.relevance import amend, check_relevance, components, settle_count, spacetimes
 from agent.training.data import draw
+from tools.mathparse import parse_expr
 from agent.training.intents import all_intents
 
 from .test_agent import plan, scripted
@@ -483,3 +485,51 @@ def test_a_slip_the_question_settles_is_amended_into_a_plan_that_passes(question
 ])
 def test_what_the_question_may_mean_is_not_amended(question, p):
     assert amend(question, p) == (p, [])
+
+
+# Kerr's horizons r_± = M ± sqrt(M^2 - a^2) (Boyer & Lindquist 1967), as sympy's solve gives them
+KERR_ROOTS = ["M - sqrt(M - a)*sqrt(M + a)", "M + sqrt(M - a)*sqrt(M + a)"]
+KERR_SOLVE = ("solve", {"equations": ["r^2 - 2*M*r + a^2 = 0"], "variables": ["r"]})
+
+
+@pytest.mark.parametrize("question, index", [("where's the outer horizon of a Kerr BH", 1),
+                                             ("Kerr: give r_- in Boyer-Lindquist r", 0)])
+def test_the_horizon_asked_for_is_picked_out_of_the_roots(question, index):
+    settled, notes = settle_count(question, plan(KERR_SOLVE), {"s1": KERR_ROOTS})
+    assert settled["final"] == "s2" and settled["steps"][-1] == {
+        "id": "s2", "tool": "simplify", "args": {"expression": f"$s1[{index}]"}}, notes
+    assert ("largest" if index else "smallest") in notes[0]
+
+
+def test_all_the_roots_asked_for_are_all_given():
+    question = "Find the radii of circular photon orbits of Reissner-Nordström"
+    picked = plan(("solve", {"equations": ["r^2 - 3*M*r + 2*Q^2 = 0"], "variables": ["r"]}),
+                  ("simplify", {"expression": "$s1[1]"}))
+    roots = ["3*M/2 - sqrt(9*M**2 - 8*Q**2)/2", "3*M/2 + sqrt(9*M**2 - 8*Q**2)/2"]
+    settled, notes = settle_count(question, picked, {"s1": roots, "s2": roots[1]})
+    assert settled == {"steps": picked["steps"][:1], "final": "s1"} and "all of them" in notes[0]
+
+
+def test_a_count_the_question_does_not_settle_is_left_alone():
+    outputs = {"s1": KERR_ROOTS}
+    # one value asked, but neither outer nor inner named; or the right count already
+    assert settle_count("Kerr: where is the event horizon?", plan(KERR_SOLVE),
+                        outputs)[1] == []
+    assert settle_count("where are the horizons of a Kerr black hole?", plan(KERR_SOLVE),
+                        outputs)[1] == []
+    # roots that are complex where a hole has two horizons (a > M) are not ranked
+    assert settle_count("the outer horizon of Kerr", plan(KERR_SOLVE),
+                        {"s1": ["M - sqrt(a - M)", "M + sqrt(a - M)"]})[1] == []
+
+
+def test_a_count_is_settled_without_asking_the_planner_again(tmp_path):
+    from agent import Agent
+    with Agent(checkpoints=str(tmp_path / "c.sqlite"), feedback=str(tmp_path / "f.sqlite"),
+               retrieve_k=0, tool_timeout=120) as agent:
+        planner = scripted(agent, plan(KERR_SOLVE))              # one reply, and only one
+        answer = agent.ask("where's the outer horizon of a Kerr BH")
+        assert answer.verified, answer.reason
+        assert sp.simplify(parse_expr(answer.final.value)
+                           - parse_expr("M + sqrt(M^2 - a^2)")) == 0
+        assert "one value" in answer.tried[0]["problems"][-1]
+        assert len(planner.prompts) == 1
