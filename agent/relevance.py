@@ -36,7 +36,7 @@ import sympy as sp
 from tools.mathparse import ParseError, parse_expr
 
 from .plan import REFERENCE
-from .stated import amend_boundary_data, given_values, stated_problems
+from .stated import amend_boundary_data, amend_line_element, given_values, stated_problems
 from .verify import Check
 
 NAME = "the plan answers the question asked"
@@ -1086,6 +1086,11 @@ def _horizon_mismatches(question: str, view: PlanView, named: list[set[str]]):
                 yield i, equation, hole, expected, values
 
 
+def _use_the_written_line_element(question: str, plan: dict) -> tuple[dict, list[str]]:
+    return amend_line_element(question, plan, lambda metric: set(
+        _free_functions(metric) - _question_symbols(question)))
+
+
 def _use_the_named_hole(question: str, plan: dict) -> tuple[dict, list[str]]:
     """Each horizon function in r the plan writes (Delta = 0 solved, Delta differentiated)
     that is a polynomial whose zeros are not those of the hole the question names is that
@@ -1251,6 +1256,8 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
     * the catalogue metric of a plan's one curvature step is the one spacetime the question
       names, when the question names exactly one (FLRW with curvature k is ``flrw``, not
       ``flrw_open``);
+    * the one curvature step computes with the line element the question writes, where it
+      computes with a slipped copy or a catalogue family (:func:`agent.stated.amend_line_element`);
     * a horizon polynomial in r (Delta of Kerr) whose zeros are not those of the one hole the
       question names is that hole's (``r^2 - 2Mr + a^2 + r^2`` is ``r^2 - 2Mr + a^2``);
     * a side condition of a PDE that is not the boundary datum the question writes for that
@@ -1268,8 +1275,8 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
     """
     notes: list[str] = []
     for settle in (_leave_out_unstated_parameters, _compute_the_asked_component,
-                   _use_the_named_spacetime, _use_the_named_hole, _leave_out_an_unasked_point,
-                   amend_boundary_data):
+                   _use_the_named_spacetime, _use_the_written_line_element, _use_the_named_hole,
+                   _leave_out_an_unasked_point, amend_boundary_data):
         plan, settled = settle(question, plan)
         notes += settled
     return plan, notes

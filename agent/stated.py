@@ -26,7 +26,7 @@ import copy
 import difflib
 import random
 import re
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import sympy as sp
 
@@ -682,6 +682,34 @@ def _metric_difference(stated, planned) -> str | None:
             if not _equal(a[i, j], b[p, q]):
                 return f"g_{x}{y}" if len(x) == len(y) == 1 else f"g_({x},{y})"
     return None
+
+
+def amend_line_element(question: str, plan: dict, free: Callable[[str], set[str]]
+                       ) -> tuple[dict, list[str]]:
+    """``plan`` with its one curvature step computing with the line element the question
+    writes, where it computes with another: a copy with a slip (a power or a sign), or a
+    catalogue family whose free functions (``free(metric)``) the question's metric does not
+    have. A step with parameters of its own is left alone; so is a question whose line
+    element does not read."""
+    steps = [i for i, s in enumerate(plan.get("steps", [])) if s.get("tool") == "curvature"]
+    m = LINE_ELEMENT.search(question)
+    found = line_element_start(question[m.start():]) if m and len(steps) == 1 else None
+    args = plan["steps"][steps[0]].get("args") if found else None
+    if (not isinstance(args, dict) or set(args) - {"metric", "quantity", "component"}
+            or not isinstance(args.get("metric"), str)):
+        return plan, []
+    (written, stated), metric = found, args["metric"]
+    planned = _planned_metric(args)
+    where = _metric_difference(stated, planned) if planned is not None else None
+    unwritten = sorted(free(metric))
+    if not where and not unwritten:
+        return plan, []
+    step = plan["steps"][steps[0]]
+    steps_ = list(plan["steps"])
+    steps_[steps[0]] = {**step, "args": {**args, "metric": written}}
+    why = f"{where} differs" if where else f"it leaves {', '.join(unwritten)} free"
+    return {**plan, "steps": steps_}, [f"{step.get('id')}: the metric {metric} read as the "
+                                       f"question's line element ({why})"]
 
 
 def _line_element_problems(question: str, plan: dict) -> list[str]:

@@ -446,6 +446,16 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
           ("limit", {"expression": "$s2/(2*(r^2 + 0.6^2))", "variable": "r",
                      "point": "$s1[1]"})),
      "r^2 - 2*1*r + 0.6^2 + 0.6^2 read as r^2 - 2*1*r + 0.6^2, kerr's"),
+    # the line element the question writes, copied with a slip (Kasner with t = tau^3: the
+    # power of dz^2 is -2), or a catalogue family in its place (Morris-Thorne leaves Phi(r)
+    # free; the Ellis wormhole has none, and R = -2 b^2/(l^2 + b^2)^2)
+    (r"Kretschmann scalar of ds^2 = -9\tau^4 d\tau^2 + \tau^4(dx^2 + dy^2) + \tau^{-2} dz^2 "
+     r"(Kasner (2/3, 2/3, -1/3) with t = \tau^3)",
+     plan((CURVATURE, {"metric": r"ds^2 = -9\tau^4 d\tau^2 + \tau^4(dx^2 + dy^2) + "
+                                 r"\tau^2 dz^2", "quantity": "kretschmann"})), "g_zz differs"),
+    ("Ricci scalar of the Ellis wormhole ds^2 = -dt^2 + dl^2 + (l^2 + b^2) dΩ^2",
+     plan((CURVATURE, {"metric": "morris_thorne", "quantity": "ricci_scalar"})),
+     "it leaves Phi free"),
     ("G_tt of the Gödel metric",                        # the name written with its umlaut
      plan((CURVATURE, {"metric": "minkowski", "quantity": "einstein", "component": "t,t"})),
      "minkowski read as goedel"),
