@@ -141,6 +141,48 @@ def _equation_problems(question: str, context, written: str) -> list[str]:
     return problems
 
 
+# an operator over every variable of the problem, whatever they are: the plan's may be wrong
+_OVER_ALL_VARIABLES = re.compile(r"nabla|∇|Δ|\\Delta|\\triangle|laplac|\bdiv\b|\bgrad\b",
+                                 re.IGNORECASE)
+
+
+def amend_equation(question: str, plan: dict) -> tuple[dict, list[str]]:
+    """``plan`` with the one differential equation a step solves replaced by the one the
+    question writes, where the plan's does not read or differs from it (the same derivatives,
+    not proportional: ``x^2 y'' - 2y = 0`` copied as ``x^2 y'' - 2x y' + 2y = 0``). Left
+    alone: a system, a question that writes no equation or several, one that does not read
+    in the step's unknowns and variables."""
+    steps, notes = list(plan.get("steps", [])), []
+    for i, step in enumerate(steps):
+        found = list(_equations_of(step))
+        if len(found) != 1:
+            continue
+        (context, written), = found
+        planned = _residual(context, written)
+        stated = []
+        for fragment in _fragments(question):
+            text, residual = _read_equation(context, fragment)
+            if residual is not None and residual.atoms(sp.Derivative):
+                stated.append((text, residual))
+        if any(re.search(_OVER_ALL_VARIABLES, t) for t, _ in stated):
+            continue                # ∇²u read over the plan's variables, which may be wrong
+        if planned is not None:
+            stated = [(t, r) for t, r in stated if _derivatives(r) == _derivatives(planned)
+                      and _order(r) == _order(planned)]
+        if len(stated) != 1 or (planned is not None and _proportional(stated[0][1], planned)):
+            continue
+        text = stated[0][0]
+        args = dict(step["args"])
+        if step.get("tool") == "dsolve":
+            args["equation"] = text
+        else:
+            args["spec"] = {**args["spec"], "equations": [text]}
+        steps[i] = {**step, "args": args}
+        notes.append(f"{step.get('id')}: the equation {written} read as the question's "
+                     f"{text}" + (" (it does not read)" if planned is None else ""))
+    return ({**plan, "steps": steps}, notes) if notes else (plan, [])
+
+
 def _derivatives(expr: sp.Expr) -> set:
     """The unknowns an equation differentiates (which equation of a system it is)."""
     return {d.expr for d in expr.atoms(sp.Derivative)}
@@ -255,6 +297,20 @@ _ON_BOUNDARY = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*=\s*([^=,;]+?)\s+on\s+(?:
                           r"(?:whole\s+|entire\s+|all\s+of\s+the\s+)?boundary\b")
 
 
+# zero boundary data said in words: "with zero ends", "held at zero at both ends", "zero
+# boundary values", "homogeneous Dirichlet conditions"; and one end "held at zero"
+_ZERO_EVERYWHERE = re.compile(
+    r"\b(?:zero|vanishing)\s+(?:ends|boundary\s+(?:values|data))\b"
+    r"|\bhomogeneous\s+dirichlet\b"
+    r"|\b(?:(?:held|kept|fixed|clamped)\s+at\s+zero|zero|vanish(?:es|ing)?)\s+(?:at|on)\s+"
+    r"(?:both\s+ends|the\s+ends|all\s+(?:four\s+)?(?:sides|edges))\b"
+    r"|\bboth\s+ends\s+(?:are\s+)?(?:held|kept|fixed|clamped)\s+at\s+(?:zero|0)\b",
+    re.IGNORECASE)
+_ONE_END_AT_ZERO = re.compile(
+    r"\b(?:end|side|edge)\s+(?:at\s+)?([a-z])\s*=\s*([^\s,;()]+?)\s+(?:is\s+)?"
+    r"(?:held|kept|fixed|clamped|maintained)\s+at\s+(?:zero|0)\b", re.IGNORECASE)
+
+
 def _stated_boundary_data(question: str, context, space: list[str]):
     """(``u`` or ``u_x`` as written, space variable or None for the whole boundary, where,
     value text) for the boundary data the question writes out."""
@@ -284,6 +340,13 @@ def _stated_boundary_data(question: str, context, space: list[str]):
                 yield m.group(1), m.group(3), end.rstrip(".$"), m.group(2)
     for m in _ON_BOUNDARY.finditer(prose):
         yield m.group(1), None, None, m.group(2)
+    if len(context.unknown_names) == 1:            # said in words: the one unknown is zero
+        (unknown,) = context.unknown_names
+        if _ZERO_EVERYWHERE.search(prose):
+            yield unknown, None, None, "0"
+        for m in _ONE_END_AT_ZERO.finditer(prose):
+            if m.group(1) in space:
+                yield unknown, m.group(1), m.group(2), "0"
 
 
 class _Datum(NamedTuple):

@@ -315,6 +315,15 @@ SLIPS = [
     ("Expand the redshift factor 1/sqrt(1 - 2 M u) in u = 1/r to second order",
      plan(("series", {"expression": "1/sqrt(1 - 2*M*u)", "variable": "u", "point": "1/r",
                       "order": 2})), "defines u = 1/r"),
+    # zero boundary data said in words
+    ("Solve the 1D Poisson problem -u'' = pi^2 sin(pi x) on [-1, 1] with zero ends.",
+     plan(("solve_pde", {"spec": {"variables": {"x": [-1, 1]},
+                                  "equations": ["-u'' = pi^2*sin(pi*x)"],
+                                  "conditions": [{"kind": "dirichlet", "on": "x=-1",
+                                                  "value": "pi^2"},
+                                                 {"kind": "dirichlet", "on": "x=1",
+                                                  "value": "pi^2"}]}})),
+     "u = 0 on the boundary"),
     # R after a line element is its Ricci scalar (BTZ: -6/l^2, not R_ab R^ab = 12/l^4)
     ("BTZ black hole ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2: what is R?",
      plan((CURVATURE, {"metric": "ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2",
@@ -470,6 +479,22 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
                                                   "value": "sin(pi*x/2)"}]}})),
      "the condition on x = 1 is the neumann datum u_x = 0"),
     (*HEAT_FLUX, "the condition on x = 0 is the neumann datum u_x = 2"),
+    # the equation the question writes, copied with a slip or so that it does not read:
+    # Euler-Cauchy x^2 y'' = 2y has y = x^2 - 1/x with y(1) = 0, y'(1) = 3
+    ("Euler equation x^2 y'' - 2y = 0 with y(1) = 0, y'(1) = 3.",
+     plan(("dsolve", {"equation": "x^2*y'' - 2*x*y' + 2*y = 0", "function": "y",
+                      "variable": "x", "conditions": {"y(1)": "0", "y'(1)": "3"}})),
+     "read as the question's x^2 y'' - 2y = 0"),
+    # an end held at zero in words: the dirichlet datum u = 0 there (the other end insulated)
+    ("Heat flow u_t = u_xx on 0<x<1 for 0<t<0.4 with the end x=0 insulated (u_x = 0) and the "
+     "end x=1 held at zero; initial temperature cos(pi x / 2).",
+     plan(("solve_pde", {"spec": {"variables": {"x": [0, 1], "t": [0, 0.4]},
+                                  "equations": ["u_t = u_xx"],
+                                  "conditions": [{"kind": "neumann", "on": "boundary",
+                                                  "value": "0"},
+                                                 {"kind": "initial",
+                                                  "value": "cos(pi*x/2)"}]}})),
+     "the condition on x = 1 is the dirichlet datum u = 0"),
 ])
 def test_a_slip_the_question_settles_is_amended_into_a_plan_that_passes(question, wrong,
                                                                          changed):
@@ -492,9 +517,31 @@ def test_a_slip_the_question_settles_is_amended_into_a_plan_that_passes(question
     ("Kretschmann scalar of Kerr for a small spin",
      plan((CURVATURE, {"metric": "kerr", "quantity": "kretschmann",
                        "parameters": {"a": "0.1"}}))),
+    # the Laplacian reads over the plan's variables, which here are wrong (t for y): the
+    # planner's to mend, not the amendment's
+    (r"Steady temperature in the unit square: $\nabla^2 u = 0$, $u=0$ on the bottom",
+     plan(("solve_pde", {"spec": {"variables": {"x": [0, 1], "t": [0, 0.1]},
+                                  "equations": ["u_t = 0.1*u_xx"],
+                                  "conditions": [{"kind": "initial", "value": "0"},
+                                                 {"kind": "dirichlet", "on": "boundary",
+                                                  "value": "0"}]}}))),
 ])
 def test_what_the_question_may_mean_is_not_amended(question, p):
     assert amend(question, p) == (p, [])
+
+
+def test_an_equation_that_does_not_read_is_the_one_the_question_writes():
+    question = ("Poisson problem on the rectangle 0<x<2, 0<y<1: u_xx + u_yy = -(5 pi^2/4) "
+                "sin(pi x/2) sin(pi y), u = 0 on the whole boundary.")
+    unbalanced = plan(("solve_pde", {"spec": {
+        "variables": {"x": [0, 2], "y": [0, 1]},
+        "equations": ["u_xx + u_yy = -(5*pi^2/4*sin(pi*x/2)*sin(pi*y)"],
+        "conditions": [{"kind": "dirichlet", "on": "boundary", "value": "0"}]}}))
+    amended, notes = amend(question, unbalanced)
+    assert notes[0].endswith("(it does not read)"), notes
+    assert amended["steps"][0]["args"]["spec"]["equations"] == [
+        "u_xx + u_yy = -(5 pi^2/4) sin(pi x/2) sin(pi y)"]
+    assert verdict(question, amended) is not False
 
 
 # Kerr's horizons r_± = M ± sqrt(M^2 - a^2) (Boyer & Lindquist 1967), as sympy's solve gives them
