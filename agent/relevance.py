@@ -36,8 +36,8 @@ import sympy as sp
 from tools.mathparse import ParseError, parse_expr
 
 from .plan import REFERENCE
-from .stated import (amend_boundary_data, amend_equation, amend_line_element, given_values,
-                     stated_problems)
+from .stated import (amend_boundary_data, amend_equation, amend_function, amend_line_element,
+                     given_values, stated_problems)
 from .verify import Check
 
 NAME = "the plan answers the question asked"
@@ -1261,6 +1261,8 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
       computes with a slipped copy or a catalogue family (:func:`agent.stated.amend_line_element`);
     * a horizon polynomial in r (Delta of Kerr) whose zeros are not those of the one hole the
       question names is that hole's (``r^2 - 2Mr + a^2 + r^2`` is ``r^2 - 2Mr + a^2``);
+    * a slipped copy of the function f(r) the question gives is that function
+      (:func:`agent.stated.amend_function`);
     * the one differential equation a step solves is the one the question writes, where the
       plan's does not read or differs (:func:`agent.stated.amend_equation`);
     * a side condition of a PDE that is not the boundary datum the question writes for that
@@ -1279,7 +1281,8 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
     notes: list[str] = []
     for settle in (_leave_out_unstated_parameters, _compute_the_asked_component,
                    _use_the_named_spacetime, _use_the_written_line_element, _use_the_named_hole,
-                   _leave_out_an_unasked_point, amend_equation, amend_boundary_data):
+                   _leave_out_an_unasked_point, amend_function, amend_equation,
+                   amend_boundary_data):
         plan, settled = settle(question, plan)
         notes += settled
     return plan, notes

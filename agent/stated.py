@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import json
 import random
 import re
 from typing import Callable, NamedTuple
@@ -636,6 +637,51 @@ def _function_problems(question: str, plan: dict) -> list[str]:
                 return []
     return [f"the question gives the function {sp.sstr(f)}; no expression of the plan "
             f"contains it"]
+
+
+def amend_function(question: str, plan: dict) -> tuple[dict, list[str]]:
+    """``plan`` with its copy of the function the question gives (f(r), Δ) replaced by that
+    function, where no expression of the plan contains it (see :func:`_function_problems`)
+    and exactly one bracketed expression, or whole one, reads as a slipped copy: a function
+    of r in the same names with as many terms, but other values (``Λ/r^2/3`` for
+    ``Λ r^2/3``). Every place the plan writes that copy is replaced."""
+    if not _function_problems(question, plan):
+        return plan, []
+    f = _stated_function(question)
+    names, terms = {str(x) for x in f.free_symbols}, len(sp.Add.make_args(sp.expand(f)))
+    copies = set()
+    for step in plan.get("steps", []):
+        args = step.get("args", {})
+        for text in [args.get("expression"), *(args.get("equations") or [])]:
+            for piece in _bracketed(text) if isinstance(text, str) and "$" not in text else ():
+                try:
+                    g = parse_expr(piece)
+                except (ParseError, ValueError):
+                    continue
+                if ({str(x) for x in g.free_symbols} == names
+                        and len(sp.Add.make_args(sp.expand(g))) == terms):
+                    copies.add(piece.strip())
+    copies = {c for c in copies if not any(o != c and o in c for o in copies)}  # innermost
+    if len(copies) != 1:
+        return plan, []
+    (copy_,) = copies
+    written = sp.sstr(f).replace("**", "^")
+    amended = json.loads(json.dumps(plan).replace(json.dumps(copy_)[1:-1], written))
+    return amended, [f"the function {copy_} read as the question's {written}"]
+
+
+def _bracketed(text: str) -> list[str]:
+    """``text`` and each of its balanced bracketed parts, the sides of an equation apart."""
+    pieces = []
+    for side in text.split("="):
+        pieces.append(side)
+        opened = []
+        for i, ch in enumerate(side):
+            if ch == "(":
+                opened.append(i)
+            elif ch == ")" and opened:
+                pieces.append(side[opened.pop() + 1:i])
+    return pieces
 
 
 def _same_function(a: sp.Expr, b: sp.Expr) -> bool:

@@ -485,6 +485,12 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
      plan(("dsolve", {"equation": "x^2*y'' - 2*x*y' + 2*y = 0", "function": "y",
                       "variable": "x", "conditions": {"y(1)": "0", "y'(1)": "3"}})),
      "read as the question's x^2 y'' - 2y = 0"),
+    # the function the question gives, copied with a slip (Λ/r^2/3 for Λ r^2/3); the SdS
+    # photon sphere is at r = 3M whatever Λ (Stuchlík & Hledík 1999)
+    ("photon sphere radius for Schwarzschild-de Sitter, f(r) = 1 - 2M/r - Λ r^2/3",
+     plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
+          ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})),
+     "the function 1 - 2*M/r - Λ/r^2/3 read as the question's -Lambda*r^2/3 - 2*M/r + 1"),
     # an end held at zero in words: the dirichlet datum u = 0 there (the other end insulated)
     ("Heat flow u_t = u_xx on 0<x<1 for 0<t<0.4 with the end x=0 insulated (u_x = 0) and the "
      "end x=1 held at zero; initial temperature cos(pi x / 2).",
