@@ -1087,6 +1087,29 @@ def _horizon_mismatches(question: str, view: PlanView, named: list[set[str]]):
                 yield i, equation, hole, expected, values
 
 
+def _compute_instead_of_quoting(question: str, plan: dict) -> tuple[dict, list[str]]:
+    """A plan that only quotes the literature for one curvature quantity (or component) of
+    the one catalogue spacetime the question names computes it instead (see
+    :func:`_quoted_instead`)."""
+    steps = plan.get("steps", [])
+    text = _plain(question)
+    if (not steps or {s.get("tool") for s in steps} != {"search_literature"}
+            or _has_line_element(question) or not _quoted_instead(question, text)):
+        return plan, []
+    named = spacetimes(question)
+    fits = sorted(m for m in named[0] if not _unqualified(question, m)) if len(named) == 1 else []
+    asked = [{"quantity": a.needs} for a in _asked_quantities(text)]
+    asked += [{"quantity": kind, "component": ",".join(idx)}
+              for kind, idx in components(question)]
+    if len(fits) != 1 or len(asked) != 1:
+        return plan, []
+    step = {"id": "s1", "tool": "curvature", "args": {"metric": fits[0], **asked[0]}}
+    what = " ".join(asked[0].values())
+    return ({"steps": [step], "final": "s1"},
+            [f"the literature search replaced by the curvature tool: {what} of {fits[0]}, "
+             f"which the question names"])
+
+
 def _use_the_written_line_element(question: str, plan: dict) -> tuple[dict, list[str]]:
     return amend_line_element(question, plan, lambda metric: set(
         _free_functions(metric) - _question_symbols(question)))
@@ -1250,6 +1273,8 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
     * a catalogue parameter set to a value the question does not give is left out, when the
       question names that one spacetime and nothing in it can set a value (no number, no
       ``=``, no limit or special case): ``Kretschmann scalar of Kerr?`` asks about every a;
+    * a plan that only quotes the literature for one curvature quantity of the one catalogue
+      spacetime the question names computes it (``Is Reissner-Nordström a vacuum solution?``);
     * a final curvature step that computes the whole tensor whose one component the question
       asks for (``give G_tt``) computes that component;
     * a final limit that only evaluates a curvature result at a point the question does not
@@ -1279,7 +1304,8 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
     []
     """
     notes: list[str] = []
-    for settle in (_leave_out_unstated_parameters, _compute_the_asked_component,
+    for settle in (_compute_instead_of_quoting, _leave_out_unstated_parameters,
+                   _compute_the_asked_component,
                    _use_the_named_spacetime, _use_the_written_line_element, _use_the_named_hole,
                    _leave_out_an_unasked_point, amend_function, amend_equation,
                    amend_boundary_data):

@@ -491,6 +491,11 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
      plan(("differentiate", {"expression": "(1 - 2*M/r - Λ/r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]})),
      "the function 1 - 2*M/r - Λ/r^2/3 read as the question's -Lambda*r^2/3 - 2*M/r + 1"),
+    # a curvature question of a named spacetime quoted from the literature: computed
+    # (Reissner-Nordström has R_ab = 8 pi T_ab of its Maxwell field, not zero)
+    ("Is the Reissner–Nordström solution a vacuum solution?",
+     plan(("search_literature", {"query": "Reissner-Nordström vacuum solution"})),
+     "replaced by the curvature tool: ricci_flat of reissner_nordstrom"),
     # an end held at zero in words: the dirichlet datum u = 0 there (the other end insulated)
     ("Heat flow u_t = u_xx on 0<x<1 for 0<t<0.4 with the end x=0 insulated (u_x = 0) and the "
      "end x=1 held at zero; initial temperature cos(pi x / 2).",
@@ -523,6 +528,9 @@ def test_a_slip_the_question_settles_is_amended_into_a_plan_that_passes(question
     ("Kretschmann scalar of Kerr for a small spin",
      plan((CURVATURE, {"metric": "kerr", "quantity": "kretschmann",
                        "parameters": {"a": "0.1"}}))),
+    # a question about the literature, or about two things, is searched as planned
+    ("Who first showed that Reissner–Nordström is not a vacuum solution?",
+     plan(("search_literature", {"query": "Reissner-Nordström not vacuum first"}))),
     # the Laplacian reads over the plan's variables, which here are wrong (t for y): the
     # planner's to mend, not the amendment's
     (r"Steady temperature in the unit square: $\nabla^2 u = 0$, $u=0$ on the bottom",
