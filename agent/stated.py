@@ -307,6 +307,8 @@ _ZERO_EVERYWHERE = re.compile(
     r"(?:both\s+ends|the\s+ends|all\s+(?:four\s+)?(?:sides|edges))\b"
     r"|\bboth\s+ends\s+(?:are\s+)?(?:held|kept|fixed|clamped)\s+at\s+(?:zero|0)\b",
     re.IGNORECASE)
+_SAVE = re.compile(r"\b(?:except|but|save|rest of|remaining|other (?:sides|edges|ends))\b",
+                   re.IGNORECASE)             # zero on the boundary but for one side
 _ONE_END_AT_ZERO = re.compile(
     r"\b(?:end|side|edge)\s+(?:at\s+)?([a-z])\s*=\s*([^\s,;()]+?)\s+(?:is\s+)?"
     r"(?:held|kept|fixed|clamped|maintained)\s+at\s+(?:zero|0)\b", re.IGNORECASE)
@@ -343,7 +345,7 @@ def _stated_boundary_data(question: str, context, space: list[str]):
         yield m.group(1), None, None, m.group(2)
     if len(context.unknown_names) == 1:            # said in words: the one unknown is zero
         (unknown,) = context.unknown_names
-        if _ZERO_EVERYWHERE.search(prose):
+        if _ZERO_EVERYWHERE.search(prose) and not _SAVE.search(prose):
             yield unknown, None, None, "0"
         for m in _ONE_END_AT_ZERO.finditer(prose):
             if m.group(1) in space:

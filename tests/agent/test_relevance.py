@@ -544,6 +544,16 @@ def test_what_the_question_may_mean_is_not_amended(question, p):
     assert amend(question, p) == (p, [])
 
 
+def test_zero_data_said_in_words_leave_room_for_the_side_they_except():
+    square = plan(("solve_pde", {"spec": {
+        "variables": {"x": [0, 1], "y": [0, 1]}, "equations": ["u_xx + u_yy = 0"],
+        "conditions": [{"kind": "dirichlet", "on": "boundary", "value": "0"},
+                       {"kind": "dirichlet", "on": "y=1", "value": "sin(pi*x)"}]}}))
+    laplace = "Laplace u_xx + u_yy = 0 on the unit square with zero boundary values"
+    assert verdict(laplace + " except u(x,1) = sin(pi x)", square) is not False
+    assert verdict(laplace, square) is False
+
+
 def test_an_equation_that_does_not_read_is_the_one_the_question_writes():
     question = ("Poisson problem on the rectangle 0<x<2, 0<y<1: u_xx + u_yy = -(5 pi^2/4) "
                 "sin(pi x/2) sin(pi y), u = 0 on the whole boundary.")
