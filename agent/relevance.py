@@ -692,9 +692,7 @@ def settle_count(question: str, plan: dict, outputs: dict) -> tuple[dict, list[s
     view = PlanView.of(plan)
     final_id = view.final.get("id")
     final, text = outputs.get(final_id), _plain(question)
-    if final is None or not any(p.startswith(("the question asks for one value",
-                                              "the question asks for all of them"))
-                                for p in _count_problems(question, view, outputs)):
+    if final is None or not _count_problems(question, view, outputs):
         return plan, []
     steps = plan.get("steps", [])
     if isinstance(final, list):                  # one asked for, several given
@@ -1127,7 +1125,7 @@ def _use_the_named_hole(question: str, plan: dict) -> tuple[dict, list[str]]:
     notes, swaps = [], {}
     for _, written, hole, _, values in _horizon_mismatches(question, view, spacetimes(question)):
         sides = [side.strip() for side in str(written).split("=")]
-        if len(sides) == 2 and sides[1] not in ("0", "0.0"):
+        if len(sides) == 2 and sides[1] != "0":
             continue                            # r^2 + a^2 = 2 M r: the planner's to mend
         try:
             over = sp.denom(sp.together(parse_expr(sides[0])))

@@ -742,12 +742,12 @@ def line_element_start(text: str):
     return None
 
 
-def _stated_line_element(question: str):
-    """The metric of the line element ``ds^2 = ...`` the question writes (the prose after it
-    left out); None when there is none or it does not read."""
+def _written_line_element(question: str):
+    """The line element ``ds^2 = ...`` the question writes (the prose after it left out) and
+    its metric: ``(text, metric)``; None when there is none or it does not read."""
     m = LINE_ELEMENT.search(question)
-    found = line_element_start(question[m.start():]) if m else None
-    return found[1] if found else None
+    return line_element_start(question[m.start():]) if m else None
+
 
 
 def _planned_metric(args: dict):
@@ -802,10 +802,10 @@ def amend_line_element(question: str, plan: dict, free: Callable[[str], set[str]
     catalogue family whose free functions (``free(metric)``) the question's metric does not
     have. A step with parameters of its own is left alone; so is a question whose line
     element does not read."""
-    steps = [i for i, s in enumerate(plan.get("steps", [])) if s.get("tool") == "curvature"]
-    m = LINE_ELEMENT.search(question)
-    found = line_element_start(question[m.start():]) if m and len(steps) == 1 else None
-    args = plan["steps"][steps[0]].get("args") if found else None
+    curvature = [i for i, s in enumerate(plan.get("steps", [])) if s.get("tool") == "curvature"]
+    found = _written_line_element(question) if len(curvature) == 1 else None
+    step = plan["steps"][curvature[0]] if found else {}
+    args = step.get("args")
     if (not isinstance(args, dict) or set(args) - {"metric", "quantity", "component"}
             or not isinstance(args.get("metric"), str)):
         return plan, []
@@ -815,21 +815,21 @@ def amend_line_element(question: str, plan: dict, free: Callable[[str], set[str]
     unwritten = sorted(free(metric))
     if not where and not unwritten:
         return plan, []
-    step = plan["steps"][steps[0]]
-    steps_ = list(plan["steps"])
-    steps_[steps[0]] = {**step, "args": {**args, "metric": written}}
+    steps = list(plan["steps"])
+    steps[curvature[0]] = {**step, "args": {**args, "metric": written}}
     why = f"{where} differs" if where else f"it leaves {', '.join(unwritten)} free"
-    return {**plan, "steps": steps_}, [f"{step.get('id')}: the metric {metric} read as the "
-                                       f"question's line element ({why})"]
+    return {**plan, "steps": steps}, [f"{step.get('id')}: the metric {metric} read as the "
+                                      f"question's line element ({why})"]
 
 
 def _line_element_problems(question: str, plan: dict) -> list[str]:
     """A curvature step must compute with the line element the question writes (a copy
     that drops a power or a sign computes, and verifies, for another spacetime)."""
     steps = [s.get("args", {}) for s in plan.get("steps", []) if s.get("tool") == "curvature"]
-    stated = _stated_line_element(question) if steps else None
-    if stated is None:
+    found = _written_line_element(question) if steps else None
+    if found is None:
         return []
+    stated = found[1]
     problems = []
     for args in steps:
         planned = _planned_metric(args)
