@@ -37,7 +37,7 @@ from tools.mathparse import ParseError, parse_expr
 
 from .plan import REFERENCE
 from .stated import (amend_boundary_data, amend_equation, amend_function, amend_line_element,
-                     given_values, stated_problems)
+                     amend_parameters, given_values, stated_problems)
 from .verify import Check
 
 NAME = "the plan answers the question asked"
@@ -1288,8 +1288,11 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
       (:func:`agent.stated.amend_function`);
     * the one differential equation a step solves is the one the question writes, where the
       plan's does not read or differs (:func:`agent.stated.amend_equation`);
+    * a name a PDE spec writes but does not define, which the question sets to a number
+      (``with c = sqrt(2)/4``), is a parameter of the spec (:func:`agent.stated.amend_parameters`);
     * a side condition of a PDE that is not the boundary datum the question writes for that
-      side is that datum (:func:`agent.stated.amend_boundary_data`).
+      side is that datum, and one datum on the whole boundary (``with zero ends``) is every
+      side condition (:func:`agent.stated.amend_boundary_data`).
 
     The amended plan is checked and verified like any other; what cannot be settled this way
     is left for :func:`check_relevance` to send back to the planner.
@@ -1306,7 +1309,7 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
                    _compute_the_asked_component,
                    _use_the_named_spacetime, _use_the_written_line_element, _use_the_named_hole,
                    _leave_out_an_unasked_point, amend_function, amend_equation,
-                   amend_boundary_data):
+                   amend_parameters, amend_boundary_data):
         plan, settled = settle(question, plan)
         notes += settled
     return plan, notes

@@ -433,9 +433,10 @@ def _boundary_data_problems(question: str, plan: dict) -> list[str]:
 def amend_boundary_data(question: str, plan: dict) -> tuple[dict, list[str]]:
     """``plan`` with each side condition of a ``solve_pde`` spec that is not the boundary
     datum the question writes for that side (Dirichlet for Neumann, the two ends swapped, a
-    wrong value) replaced by that datum, and what was changed. Data on the whole boundary,
-    and a plan whose conditions the question does not all settle the same way, are left for
-    the relevance check to send back.
+    wrong value) replaced by that datum, and what was changed; one datum on the whole
+    boundary (``with zero ends``) replaces every side condition of its unknown. A plan whose
+    conditions the question does not all settle the same way is left for the relevance check
+    to send back.
 
     >>> plan = {"steps": [{"id": "s1", "tool": "solve_pde", "args": {"spec": {
     ...     "variables": {"x": [0, 1], "t": [0, 1]}, "equations": ["u_t = u_xx"],
@@ -451,11 +452,13 @@ def amend_boundary_data(question: str, plan: dict) -> tuple[dict, list[str]]:
     plan = copy.deepcopy(plan)
     data = list(_boundary_data(question, plan))
     sides = [(id(d.spec), d.unknown, d.variable, d.end) for d in data]
-    if (all(d.agrees for d in data) or any(d.variable is None or d.outside for d in data)
+    if (all(d.agrees for d in data) or any(d.outside for d in data)
             or len(set(sides)) != len(sides)):
         return plan, []
     ids = {id(s["args"]["spec"]): s.get("id") for s in plan["steps"]
            if s.get("tool") == "solve_pde" and isinstance(s.get("args"), dict)}
+    if any(d.variable is None for d in data):
+        return _amend_whole_boundary(plan, data, ids)
     notes = []
     for d in data:
         if d.agrees:
@@ -474,6 +477,35 @@ def amend_boundary_data(question: str, plan: dict) -> tuple[dict, list[str]]:
         notes.append(f"{ids.get(id(spec), 'a step')}: the condition on {d.variable} = {d.end} "
                      f"is the {d.kind} datum {d.written} the question writes")
         _drop_covered(spec, context, d.unknown)
+    return plan, notes
+
+
+def _amend_whole_boundary(plan: dict, data: list[_Datum], ids: dict) -> tuple[dict, list[str]]:
+    """``plan`` with the side conditions of an unknown for which the question writes one
+    datum on the whole boundary (``u = 0 on the boundary``, ``with zero ends``), and nothing
+    side by side, replaced by that datum, where they are not all it already."""
+    by_unknown: dict[tuple[int, str], list[_Datum]] = {}
+    for d in data:
+        by_unknown.setdefault((id(d.spec), d.unknown), []).append(d)
+    if any(len(group) != 1 or group[0].variable is not None
+           for group in by_unknown.values() if any(d.variable is None for d in group)):
+        return plan, []                  # side data beside it, or two of them: the planner's
+    if any(d.variable is not None and not d.agrees for d in data):
+        return plan, []
+    notes = []
+    for d in data:
+        if d.agrees:
+            continue
+        spec, context = d.spec, d.context
+        kept = [c for c in spec["conditions"]
+                if not (isinstance(c, dict) and c.get("kind") not in ("initial", "periodic")
+                        and _unknown_of(c, context) == d.unknown)]
+        condition = {"kind": d.kind, "on": "boundary", "value": sp.sstr(d.value)}
+        if len(context.unknown_names) > 1:
+            condition["unknown"] = d.unknown
+        spec["conditions"] = kept + [condition]
+        notes.append(f"{ids.get(id(spec), 'a step')}: the conditions on the boundary are the "
+                     f"datum {d.written} the question writes there")
     return plan, notes
 
 
@@ -551,6 +583,98 @@ def _equal(a: sp.Expr, b: sp.Expr) -> bool:
         if abs(x - y) > 1e-9 * max(1.0, abs(y)):
             return False
     return True
+
+
+# ---------------------------------------------------------------------- PDE values
+# a name the question sets to a number: "with c = sqrt(2)(1/2 - 0.25)", "k = 0.5"
+_DEFINITION = re.compile(r"(?<![\w\\^_{'(,])([A-Za-z]\w*)\s*=\s*(?!=)")
+
+
+def defined_constants(question: str) -> dict[str, sp.Expr]:
+    """The names the question sets to a number (``c = sqrt(2)(1/2 - 0.25)``): the longest run
+    of words after the ``=``, up to a clause break, that reads as a number. A name set twice
+    to different numbers is left out.
+
+    >>> defined_constants("u_t = u_xx on 0<x<1, with c = sqrt(2)(1/2 - 0.25). Find u.")
+    {'c': sqrt(2)/4}
+    """
+    text = question.replace("$", " ")
+    found: dict[str, set] = {}
+    for m in _DEFINITION.finditer(text):
+        words = _BREAK.split(text[m.end():], maxsplit=1)[0].split()
+        for n in range(len(words), 0, -1):
+            piece = " ".join(words[:n]).rstrip(".,;").strip()
+            try:
+                value = parse_expr(piece) if piece.count("(") == piece.count(")") else None
+            except (ParseError, ValueError):
+                continue
+            if value is not None and not value.free_symbols and value.is_number:
+                found.setdefault(m.group(1), set()).add(value)
+                break
+    return {k: v.pop() for k, v in found.items() if len(v) == 1}
+
+
+def _word(name: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w\\]){re.escape(name)}(?!\w)")
+
+
+def _spec_texts(spec: dict) -> list[str]:
+    texts = [t for t in spec.get("equations") or [] if isinstance(t, str)]
+    return texts + [str(c.get("value", "")) for c in spec.get("conditions") or []
+                    if isinstance(c, dict)]
+
+
+def _reads(context, spec: dict) -> bool:
+    """Whether every equation and condition value of ``spec`` reads in ``context``."""
+    equations = [t for t in spec.get("equations") or [] if isinstance(t, str)]
+    values = [str(c.get("value", "0")) for c in spec.get("conditions") or []
+              if isinstance(c, dict)]
+    return (all(_residual(context, t) is not None for t in equations)
+            and all(_value(context, v) is not None for v in values))
+
+
+def amend_parameters(question: str, plan: dict) -> tuple[dict, list[str]]:
+    """``plan`` with each name a ``solve_pde`` spec writes but does not define, which the
+    question sets to a number (:func:`defined_constants`), made a parameter of the spec with
+    that value, where the spec then reads; and what was changed.
+
+    >>> plan = {"steps": [{"id": "s1", "tool": "solve_pde", "args": {"spec": {
+    ...     "variables": {"x": [0, 1], "t": [0, 1]}, "equations": ["u_t = u_xx - c*u_x"],
+    ...     "conditions": [{"kind": "initial", "value": "sin(pi*x)"}]}}}], "final": "s1"}
+    >>> amend_parameters("u_t = u_xx - c u_x with c = 1/2, u(x,0) = sin(pi x)", plan)[1]
+    ['s1: c = 1/2, as the question sets it']
+    """
+    defined = defined_constants(question)
+    if not defined:
+        return plan, []
+    from tools.pde.equations import Context
+    plan, notes = copy.deepcopy(plan), []
+    for step in plan.get("steps", []):
+        try:
+            context = _spec_context(step)
+        except Exception:                        # noqa: BLE001 - a spec the tool refuses anyway
+            continue
+        if context is None:
+            continue
+        spec = step["args"]["spec"]
+        known = set(context.symbols) | set(context.parameters) | set(context.parameter_functions)
+        texts = _spec_texts(spec)
+        used = [n for n in defined if n not in known
+                and any(_word(n).search(t) for t in texts)]
+        if not used or _reads(context, spec):
+            continue
+        parameters = {**(spec.get("parameters") or {}),
+                      **{n: sp.sstr(defined[n]) for n in used}}
+        try:
+            amended = Context(context.unknown_names, [str(v) for v in context.variables],
+                              parameters, spec.get("time"))
+        except Exception:                        # noqa: BLE001 - a name the tool refuses
+            continue
+        if _reads(amended, spec):
+            spec["parameters"] = parameters
+            notes += [f"{step.get('id')}: {n} = {parameters[n]}, as the question sets it"
+                      for n in used]
+    return plan, notes
 
 
 # ---------------------------------------------------------------------- metric functions

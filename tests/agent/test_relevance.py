@@ -422,9 +422,14 @@ def test_a_plan_for_another_question_is_replanned_and_never_shown_verified(tmp_p
         expected = parse_expr("48*M^2/r^6 - 96*M*Q^2/r^7 + 56*Q^4/r^8")
         assert answer.verified and sp.simplify(parse_expr(answer.final.value) - expected) == 0
         assert "asks for the Kretschmann scalar" in answer.tried[0]["problems"][-1]
-        scripted(agent, SLIPS[0][1], SLIPS[0][1], SLIPS[0][1])     # never the right plan
+        # never the right plan: drawn again before it runs (screen_draws), and the last
+        # drawn runs; each replan after it runs too
+        draws = agent.settings.screen_draws + 1 + agent.settings.max_replans
+        planner = scripted(agent, *[SLIPS[0][1]] * draws)
         again = agent.ask(question)
         assert not again.verified and "asks for the Kretschmann scalar" in again.reason
+        assert len(planner.prompts) == draws and len(again.tried) == draws - 1
+        assert all("asks for the Kretschmann scalar" in t["problems"][-1] for t in again.tried)
 
 
 WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl_squared"}),
@@ -506,6 +511,16 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
                                                  {"kind": "initial",
                                                   "value": "cos(pi*x/2)"}]}})),
      "the condition on x = 1 is the dirichlet datum u = 0"),
+    # zero ends said in words against a nonzero end (-u'' = pi^2 sin(pi x) with
+    # u(-1) = u(1) = 0 has u = sin(pi x))
+    ("Solve the library's 1D Poisson problem -u'' = pi^2 sin(pi x) on [-1, 1] with zero ends.",
+     plan(("solve_pde", {"spec": {"variables": {"x": [-1, 1]},
+                                  "equations": ["-u'' = pi^2 sin(pi x)"],
+                                  "conditions": [{"kind": "dirichlet", "on": "x=-1",
+                                                  "value": "0"},
+                                                 {"kind": "dirichlet", "on": "x=1",
+                                                  "value": "pi"}]}})),
+     "the conditions on the boundary are the datum u = 0"),
 ])
 def test_a_slip_the_question_settles_is_amended_into_a_plan_that_passes(question, wrong,
                                                                          changed):
@@ -542,6 +557,30 @@ def test_a_slip_the_question_settles_is_amended_into_a_plan_that_passes(question
 ])
 def test_what_the_question_may_mean_is_not_amended(question, p):
     assert amend(question, p) == (p, [])
+
+
+def test_a_constant_the_question_sets_is_a_parameter_of_the_spec():
+    # the Nagumo front 1/(1 + exp((x - c t)/sqrt(2))) moves at c = sqrt(2)(1/2 - a)
+    question = ("Nagumo u_t = u_xx + u(1-u)(u-0.25) on -10<x<10 for 0<t<4, u(x,0) = "
+                "1/(1 + exp(x/sqrt(2))), ends following 1/(1+exp((x - c t)/sqrt(2))) with "
+                "c = sqrt(2)(1/2 - 0.25). Find u.")
+    spec = {"variables": {"x": [-10, 10], "t": [0, 4]},
+            "equations": ["u_t = u_xx + u*(1 - u)*(u - 0.25)"],
+            "conditions": [{"kind": "dirichlet", "on": "boundary",
+                            "value": "1/(1 + exp((x - c t)/sqrt(2)))"},
+                           {"kind": "initial", "value": "1/(1 + exp(x/sqrt(2)))"}]}
+    amended, notes = amend(question, plan(("solve_pde", {"spec": spec})))
+    assert notes == ["s1: c = sqrt(2)/4, as the question sets it"]
+    parameters = amended["steps"][0]["args"]["spec"]["parameters"]
+    assert sp.simplify(parse_expr(parameters["c"]) - sp.sqrt(2) * (sp.Rational(1, 2)
+                                                                  - sp.Rational(1, 4))) == 0
+    from tools.pde.spec import PDESpec
+    PDESpec.model_validate(amended["steps"][0]["args"]["spec"])      # the tool reads it
+    # a name the spec defines itself, or one the question does not set, is left alone
+    own = {**spec, "parameters": {"c": "0.3"}}
+    assert amend(question, plan(("solve_pde", {"spec": own})))[1] == []
+    assert amend(question.replace("c = ", "speed "), plan(("solve_pde", {"spec": spec})))[1] \
+        == []
 
 
 def test_zero_data_said_in_words_leave_room_for_the_side_they_except():
