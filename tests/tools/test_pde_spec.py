@@ -38,6 +38,10 @@ def test_primes_for_one_variable_and_poisson_with_a_source_function():
                               {"kind": "initial", "derivative": 1, "value": 0}])
     yt = sp.Function("y")(t)
     assert sp.expand(ode.residuals[0] - (yt.diff(t, 2) + 4 * yt)) == 0
+    damped = PDESpec(equations="y'' + 4y' + 4y = 0", unknowns="y", variables={"t": (0, 1)},
+                     conditions=[{"kind": "initial", "value": 1},
+                                 {"kind": "initial", "derivative": 1, "value": 0}])  # 4 y'
+    assert sp.expand(damped.residuals[0] - (yt.diff(t, 2) + 4 * yt.diff(t) + 4 * yt)) == 0
 
     poisson = PDESpec(equations="-(u_xx + u_yy) = f(x, y)",
                       parameters={"f": "2 pi^2 sin(pi x) sin(pi y)"},

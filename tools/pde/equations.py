@@ -157,7 +157,7 @@ class Context:
         text = _leibniz(text, names, "|".join(re.escape(str(v)) for v in self.variables))
         if len(self.variables) == 1:
             var = str(self.variables[0])
-            text = re.sub(rf"\b({names})('+)(\s*\(\s*{re.escape(var)}\s*\))?",
+            text = re.sub(rf"(?<![A-Za-z_])({names})('+)(\s*\(\s*{re.escape(var)}\s*\))?",
                           lambda m: f"Derivative({m.group(1)}, {var}, {len(m.group(2))})", text)
         return text
 
