@@ -37,7 +37,8 @@ from tools.mathparse import ParseError, parse_expr
 
 from .plan import REFERENCE
 from .stated import (amend_boundary_data, amend_equation, amend_function, amend_line_element,
-                     amend_parameters, given_values, stated_problems)
+                     amend_ode_in_closed_form, amend_parameters, given_values,
+                     stated_problems)
 from .verify import Check
 
 NAME = "the plan answers the question asked"
@@ -880,6 +881,9 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
         if final.get("quantity") == ask.needs and not final.get("component"):
             problems.append(f"the question uses {ask.what} only on the way to its answer; "
                             f"the plan's answer is {ask.what}")
+        elif not ask.holds(view):
+            problems.append(f"the question works through {ask.what}; the plan computes "
+                            f"{planned}")
     for ask in asked:
         read.append(ask.what)
         if not ask.holds(view):
@@ -1288,6 +1292,8 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
       (:func:`agent.stated.amend_function`);
     * the one differential equation a step solves is the one the question writes, where the
       plan's does not read or differs (:func:`agent.stated.amend_equation`);
+    * an ODE with point data and no interval, bound or numbers asked for, planned as the one
+      step solve_pde, is solved in closed form (:func:`agent.stated.amend_ode_in_closed_form`);
     * a name a PDE spec writes but does not define, which the question sets to a number
       (``with c = sqrt(2)/4``), is a parameter of the spec (:func:`agent.stated.amend_parameters`);
     * a side condition of a PDE that is not the boundary datum the question writes for that
@@ -1309,7 +1315,7 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
                    _compute_the_asked_component,
                    _use_the_named_spacetime, _use_the_written_line_element, _use_the_named_hole,
                    _leave_out_an_unasked_point, amend_function, amend_equation,
-                   amend_parameters, amend_boundary_data):
+                   amend_ode_in_closed_form, amend_parameters, amend_boundary_data):
         plan, settled = settle(question, plan)
         notes += settled
     return plan, notes

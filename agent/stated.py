@@ -585,6 +585,70 @@ def _equal(a: sp.Expr, b: sp.Expr) -> bool:
     return True
 
 
+# ---------------------------------------------------------------------- ODEs in closed form
+# the point data of an ODE as the question writes them: y(0) = 1, y'(0) = 0, y(\pi/2) = 2
+_POINT_DATUM = re.compile(r"(?<![\w\\'])([A-Za-z]\w*)('*)\s*\(\s*([^(),=]+?)\s*\)\s*=\s*")
+# where the solution is wanted, or that numbers are: an interval, a bound, a plot
+_DOMAIN = re.compile(r"[\[<>≤≥∈]|\\(?:le|ge|leq|geq|in)\b|\b(?:for|on|in|over)\s+(?:\(|-?\d)"
+                     r"|\bfrom\s+[a-z]?\s*=?\s*-?\d|\b(?:until|up\s+to|interval|domain|numeric\w*"
+                     r"|plot\w*|grid|field)\b", re.IGNORECASE)
+
+
+def _point_data(question: str, context) -> dict[str, str] | None:
+    """The point data the question writes for the one unknown of ``context`` (``y(0) = 1``,
+    ``y'(0) = 0``) as dsolve's conditions; None when one of them does not read."""
+    (unknown,) = context.unknown_names
+    text, data = question.replace("$", " "), {}
+    for m in _POINT_DATUM.finditer(text):
+        if m.group(1) != unknown:
+            continue
+        at = _value(context, m.group(3).replace("\\", "").replace("{", "(").replace("}", ")")
+                    if m.group(3).startswith("\\") else m.group(3))
+        piece, value = _read_value(context, _BREAK.split(text[m.end():], maxsplit=1)[0])
+        if at is None or not at.is_number or value is None:
+            return None
+        data[f"{unknown}{m.group(2)}({sp.sstr(at)})"] = piece
+    return data
+
+
+def amend_ode_in_closed_form(question: str, plan: dict) -> tuple[dict, list[str]]:
+    """``plan`` solving an initial value problem of an ordinary differential equation
+    (``y'' + 4y' + 4y = 0, y(0) = 1, y'(0) = 0``) as ``dsolve`` with the data the question
+    writes, where it had the one step ``solve_pde`` for it and the question asks for no
+    interval, bound or numbers: the closed form is the answer such a question wants.
+
+    >>> plan = {"steps": [{"id": "s1", "tool": "solve_pde", "args": {"spec": {
+    ...     "unknowns": ["y"], "variables": {"t": [0, 5]}, "equations": ["y'' + 4*y' + 4*y = 0"],
+    ...     "conditions": [{"kind": "initial", "value": "1"}]}}}], "final": "s1"}
+    >>> fixed, notes = amend_ode_in_closed_form(
+    ...     "critically damped: y'' + 4y' + 4y = 0, y(0)=1, y'(0)=0", plan)
+    >>> fixed["steps"][0]["tool"], fixed["steps"][0]["args"]["conditions"]
+    ('dsolve', {'y(0)': '1', "y'(0)": '0'})
+    """
+    steps = plan.get("steps", [])
+    if len(steps) != 1 or steps[0].get("tool") != "solve_pde" or _DOMAIN.search(question):
+        return plan, []
+    specs = list(_pde_specs(plan))
+    if len(specs) != 1:
+        return plan, []
+    spec, context = specs[0]
+    equations = spec.get("equations")
+    equations = [equations] if isinstance(equations, str) else equations
+    if (len(context.unknown_names) != 1 or len(context.variables) != 1
+            or not isinstance(equations, list) or len(equations) != 1
+            or _residual(context, str(equations[0])) is None or not _stated_ode(question)):
+        return plan, []
+    data = _point_data(question, context)
+    if not data or len({k.partition("(")[2] for k in data}) != 1:
+        return plan, []          # data at two points bound an interval: solve_pde's problem
+    step = {"id": steps[0].get("id", "s1"), "tool": "dsolve", "args": {
+        "equation": str(equations[0]), "function": context.unknown_names[0],
+        "variable": str(context.variables[0]), "conditions": data}}
+    return ({**plan, "steps": [step]},
+            [f"{step['id']}: the ODE solved in closed form (dsolve) with the data "
+             f"{', '.join(f'{k} = {v}' for k, v in data.items())} the question writes"])
+
+
 # ---------------------------------------------------------------------- PDE values
 # a name the question sets to a number: "with c = sqrt(2)(1/2 - 0.25)", "k = 0.5"
 _DEFINITION = re.compile(r"(?<![\w\\^_{'(,])([A-Za-z]\w*)\s*=\s*(?!=)")
