@@ -119,7 +119,7 @@ class Flow:
                 history = state.get("history", [])[-HISTORY_SHOWN:]
                 text = self._planner(self.setting(state, "planner")).propose(
                     state["question"], passages=state.get("passages", []), history=history,
-                    problems=state.get("problems", []))
+                    problems=state.get("problems", []), attempt=attempts - 1)
                 update["planner_output"] = text
                 plan = parse_plan(text)
         except (PlanError, ValueError) as err:

@@ -60,7 +60,11 @@ class Planner:
         return examples.of_adapter(resolve_adapter(self.settings.adapter,
                                                    self.settings.planner_registry))
 
-    def propose(self, question: str, *, passages=(), history=(), problems=()) -> str:
+    def propose(self, question: str, *, passages=(), history=(), problems=(),
+                attempt: int = 0) -> str:
+        """The planner's text for ``question``; ``attempt`` (plans drawn for it before)
+        seeds a sampled replan, so that a replan sent back for the same problems is a new
+        draw."""
         if self.tuned:
             bank = self.solved_examples()
             text = prompt.render_tuned(question, history=history, problems=problems,
@@ -74,7 +78,7 @@ class Planner:
             for draw in range(DRAWS):
                 # the grammar makes every output a plan in form; a plan that still does not
                 # hold together (its final step or a reference names no step) is drawn again
-                self._call.draw = draw
+                self._call.draw = draw + DRAWS * attempt
                 self._call.temperature = (sampled if problems or draw
                                           else self.settings.temperature)
                 try:

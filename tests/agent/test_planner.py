@@ -65,6 +65,16 @@ def test_prompt_shows_tools_passages_history_and_problems():
     assert text.endswith("Question: now the same for Kerr\nPlan: \n")
 
 
+def test_a_replan_sent_back_for_the_same_problems_is_a_new_draw():
+    planner = _Draws([GOOD, GOOD, GOOD])
+    for attempt in (0, 1, 2):
+        planner.propose("d/dx x^2", problems=["the plan answers the question asked: no"],
+                        attempt=attempt)
+    seeds = [seed for _, seed in planner.drawn]
+    assert len(set(seeds)) == 3                  # the same prompt, three samples
+    assert all(t == planner.settings.replan_temperature for t, _ in planner.drawn)
+
+
 @pytest.mark.slow
 def test_worked_examples_run_and_verify():
     """The plans shown to the model are right: each runs through the graph and verifies
