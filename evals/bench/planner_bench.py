@@ -134,15 +134,16 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.outcomes:
         args.outcomes.write_text("")
-    if not (args.data / f"{args.split}.jsonl").exists():
-        from agent.training.data import build
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if backends and not (args.data / f"{args.split}.jsonl").exists():
+        from agent.training.data import build        # an --e2e run alone needs no examples
         build(args.data, progress=not args.quiet)
-    examples = load(args.data, args.split)
+    examples = load(args.data, args.split) if backends else []
     tuned_set, base_set = spread(examples, args.limit), spread(examples, args.base_limit)
     count = _counter()
     figures: dict = {"split": args.split, "examples": len(tuned_set),
                      "base_examples": len(base_set), "backends": {}}
-    for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+    for backend in backends:
         start = time.perf_counter()
         result = run_backend(backend, tuned_set, base_set, args.adapter, count, not args.quiet,
                              args.outcomes)
@@ -182,7 +183,9 @@ def _write_card(adapter: Path, figures: dict) -> None:
     from agent.training.card import write_card
     path = adapter / "metrics.json"
     metrics = json.loads(path.read_text()) if path.exists() else {}
-    metrics["when"] = time.strftime("%Y-%m-%d")
+    today, held_out = time.strftime("%Y-%m-%d"), metrics.get("when", "").split(";")[0]
+    metrics["when"] = today if figures["backends"] or held_out in ("", today) else \
+        f"{held_out}; end to end {today}"      # an --e2e run alone: when each was measured
     if figures["backends"]:                     # not an --e2e run alone
         metrics["test examples (tuned / base)"] = (f"{figures['examples']} / "
                                                    f"{figures['base_examples']}")
