@@ -119,7 +119,8 @@ class Flow:
                 history = state.get("history", [])[-HISTORY_SHOWN:]
                 text = self._planner(self.setting(state, "planner")).propose(
                     state["question"], passages=state.get("passages", []), history=history,
-                    problems=state.get("problems", []), attempt=attempts - 1)
+                    problems=state.get("problems", []),
+                    attempt=max(0, attempts - 2))       # replans before this one
                 update["planner_output"] = text
                 plan = parse_plan(text)
         except (PlanError, ValueError) as err:

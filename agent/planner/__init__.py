@@ -62,9 +62,9 @@ class Planner:
 
     def propose(self, question: str, *, passages=(), history=(), problems=(),
                 attempt: int = 0) -> str:
-        """The planner's text for ``question``; ``attempt`` (plans drawn for it before)
-        seeds a sampled replan, so that a replan sent back for the same problems is a new
-        draw."""
+        """The planner's text for ``question``; ``attempt`` (the replans made for it before
+        this one) seeds a sampled replan, so that a replan sent back for the same problems
+        is a new draw."""
         if self.tuned:
             bank = self.solved_examples()
             text = prompt.render_tuned(question, history=history, problems=problems,
