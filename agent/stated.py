@@ -682,17 +682,16 @@ def _word(name: str) -> re.Pattern:
     return re.compile(rf"(?<![\w\\]){re.escape(name)}(?!\w)")
 
 
-def _spec_texts(spec: dict) -> list[str]:
-    texts = [t for t in spec.get("equations") or [] if isinstance(t, str)]
-    return texts + [str(c.get("value", "")) for c in spec.get("conditions") or []
-                    if isinstance(c, dict)]
+def _spec_parts(spec: dict) -> tuple[list[str], list[str]]:
+    """The equations of ``spec`` and the values of its conditions, as text."""
+    return ([t for t in spec.get("equations") or [] if isinstance(t, str)],
+            [str(c.get("value", "0")) for c in spec.get("conditions") or []
+             if isinstance(c, dict)])
 
 
 def _reads(context, spec: dict) -> bool:
     """Whether every equation and condition value of ``spec`` reads in ``context``."""
-    equations = [t for t in spec.get("equations") or [] if isinstance(t, str)]
-    values = [str(c.get("value", "0")) for c in spec.get("conditions") or []
-              if isinstance(c, dict)]
+    equations, values = _spec_parts(spec)
     return (all(_residual(context, t) is not None for t in equations)
             and all(_value(context, v) is not None for v in values))
 
@@ -713,16 +712,11 @@ def amend_parameters(question: str, plan: dict) -> tuple[dict, list[str]]:
         return plan, []
     from tools.pde.equations import Context
     plan, notes = copy.deepcopy(plan), []
-    for step in plan.get("steps", []):
-        try:
-            context = _spec_context(step)
-        except Exception:                        # noqa: BLE001 - a spec the tool refuses anyway
-            continue
-        if context is None:
-            continue
-        spec = step["args"]["spec"]
+    ids = {id(s["args"]["spec"]): s.get("id") for s in plan["steps"]
+           if s.get("tool") == "solve_pde" and isinstance(s.get("args"), dict)}
+    for spec, context in _pde_specs(plan):
         known = set(context.symbols) | set(context.parameters) | set(context.parameter_functions)
-        texts = _spec_texts(spec)
+        texts = [t for part in _spec_parts(spec) for t in part]
         used = [n for n in defined if n not in known
                 and any(_word(n).search(t) for t in texts)]
         if not used or _reads(context, spec):
@@ -736,7 +730,7 @@ def amend_parameters(question: str, plan: dict) -> tuple[dict, list[str]]:
             continue
         if _reads(amended, spec):
             spec["parameters"] = parameters
-            notes += [f"{step.get('id')}: {n} = {parameters[n]}, as the question sets it"
+            notes += [f"{ids.get(id(spec))}: {n} = {parameters[n]}, as the question sets it"
                       for n in used]
     return plan, notes
 
@@ -935,7 +929,6 @@ def _written_line_element(question: str):
     its metric: ``(text, metric)``; None when there is none or it does not read."""
     m = LINE_ELEMENT.search(question)
     return line_element_start(question[m.start():]) if m else None
-
 
 
 def _planned_metric(args: dict):
