@@ -32,6 +32,8 @@ def _command(config: dict, data: dict) -> str:
         flags.append(f"--rebuild --scale {data['scale']}")
     if not config.get("solved_examples", False):
         flags.append("--plain-prompt")
+    if config.get("init"):
+        flags.append(f"--init {config['init']}")
     for key, flag in (("epochs", "--epochs"), ("learning_rate", "--lr"), ("rank", "--rank"),
                       ("batch_size", "--batch-size"), ("seed", "--seed"),
                       ("max_steps", "--max-steps")):
@@ -76,7 +78,8 @@ def write_card(folder: Path) -> Path:
         "TRL `SFTTrainer`, prompt-completion pairs, loss on the completion only, PEFT LoRA on "
         "all linear layers; weights stored in float16. Reproduce (seeded) with "
         f"`{_command(config, data)}`.", "",
-        _table([("epochs", info.get("epochs_done", config["epochs"])), ("steps", info["steps"]),
+        _table([*([("started from", info["init"])] if info.get("init") else []),
+                ("epochs", info.get("epochs_done", config["epochs"])), ("steps", info["steps"]),
                 ("learning rate", f"{config['learning_rate']} (cosine)"),
                 ("LoRA rank / alpha", f"{config['rank']} / {config['alpha']}"),
                 ("batch size", config["batch_size"]), ("seed", config["seed"]),

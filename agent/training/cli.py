@@ -47,6 +47,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-steps", type=int, default=d.max_steps)
     p.add_argument("--resume", type=Path, metavar="WORK", help="go on from the last "
                    "checkpoint of an interrupted run in its work folder")
+    p.add_argument("--init", type=Path, metavar="ADAPTER", help="go on training this "
+                   "adapter (its rank) instead of a fresh LoRA: new data for a trained planner")
     p.add_argument("--plain-prompt", action="store_true", help="train without the nearest "
                    "solved example in the prompt (and ship no examples.jsonl)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -66,7 +68,8 @@ def run(args) -> int:
     config = TrainConfig(epochs=args.epochs or d.epochs, learning_rate=args.lr or d.learning_rate,
                          rank=args.rank,
                          alpha=2 * args.rank, batch_size=args.batch_size, seed=args.seed,
-                         max_steps=args.max_steps, solved_examples=not args.plain_prompt)
+                         max_steps=args.max_steps, solved_examples=not args.plain_prompt,
+                         init=str(args.init or ""))
     info = train(args.data, args.out, config, progress=not args.quiet,
                  resume=args.resume)
     write_card(args.out)

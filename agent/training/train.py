@@ -54,6 +54,8 @@ class TrainConfig:
     seed: int = 0
     max_steps: int = -1                 # > 0: stop after this many steps (smoke tests)
     solved_examples: bool = True        # show the nearest solved example in each prompt
+    init: str = ""                      # an adapter to go on from (a fresh LoRA when empty):
+                                        # its rank and layers, not ``rank``/``alpha``, apply
 
 
 def bank(examples: list[dict]) -> SolvedExamples:
@@ -192,7 +194,7 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
     last checkpoint after an interruption, with the same data and settings."""
     import torch
     from datasets import Dataset
-    from peft import LoraConfig
+    from peft import LoraConfig, PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed
     from trl import SFTConfig
 
@@ -232,8 +234,11 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
         report_to=[], disable_tqdm=not progress, remove_unused_columns=False,
         dataloader_num_workers=0, shuffle_dataset=True,
         train_sampling_strategy="group_by_length")
-    lora = LoraConfig(r=config.rank, lora_alpha=config.alpha, lora_dropout=config.dropout,
-                      target_modules="all-linear", task_type="CAUSAL_LM")
+    if config.init:                     # continued fine-tuning of an existing adapter
+        model, lora = PeftModel.from_pretrained(model, config.init, is_trainable=True), None
+    else:
+        lora = LoraConfig(r=config.rank, lora_alpha=config.alpha, lora_dropout=config.dropout,
+                          target_modules="all-linear", task_type="CAUSAL_LM")
     trainer = _constrained_loss_trainer()(
         model=model, args=args, train_dataset=Dataset.from_list(encoded),
         processing_class=tokenizer, peft_config=lora,
@@ -261,11 +266,24 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
             "epochs_done": round(trainer.state.epoch, 3),
             "train_tokens_per_second": round(tokens * trainer.state.epoch / seconds, 1),
             "hardware": hardware(), "torch": torch.__version__,
+            **({"init": _origin(config.init)} if config.init else {}),
             "data": json.loads(stats_file.read_text()) if stats_file.exists() else {}}
     info["data"].pop("dropped", None)
     (staging / "training.json").write_text(json.dumps(info, indent=1, ensure_ascii=False))
     publish(staging, out, work)
     return info
+
+
+def _origin(adapter: str) -> str:
+    """Where a starting adapter came from: its path, and the last commit that changed it when
+    it is tracked by git (the adapter there may be replaced by this run's)."""
+    import subprocess
+    try:
+        commit = subprocess.run(["git", "log", "-1", "--format=%h", "--", adapter],
+                                capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = ""
+    return f"{adapter} of commit {commit}" if commit else adapter
 
 
 def publish(staging: Path, out: Path, work: Path) -> None:

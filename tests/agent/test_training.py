@@ -172,3 +172,31 @@ def test_the_loss_is_the_cross_entropy_the_constrained_decoder_sees():
                 slow += float(torch.logsumexp(row, 0) - row[target])
                 assert matcher.accept_token(target)
     assert float(fast) == pytest.approx(slow, rel=1e-4)
+
+
+def test_training_goes_on_from_an_adapter_and_the_card_says_so(tmp_path):
+    """``--init``: two steps of the SFT run (the first is warm-up, at rate 0) from a committed adapter keeps its rank and layers,
+    moves its weights, and the card names where it started and how to reproduce it."""
+    torch = pytest.importorskip("torch")
+    from pathlib import Path
+    from safetensors.torch import load_file
+    from agent.training.cli import main
+    start = Path(__file__).resolve().parents[1] / "fixtures" / "planner-start"
+    data = tmp_path / "data"
+    data.mkdir()
+    chosen = random.Random(3).sample(draw(all_intents(), seed=0, scale=0.1), 8)
+    (data / "train.jsonl").write_text("".join(json.dumps(e.record()) + "\n" for e in chosen))
+    out = tmp_path / "adapter"
+    assert main(["planner", "--data", str(data), "--out", str(out), "--init", str(start), "--max-steps", "2",
+                 "--lr", "0.01", "--quiet"]) == 0
+    before = load_file(start / "adapter_model.safetensors")
+    after = load_file(out / "adapter_model.safetensors")
+    assert sorted(before) == sorted(after)
+    assert all(before[k].shape == after[k].shape for k in before)
+    moved = [k for k in before if not torch.equal(before[k].float(), after[k].float())]
+    assert moved and all("lora_" in k for k in moved)
+    info = json.loads((out / "training.json").read_text())
+    assert info["init"].startswith(str(start)) and info["steps"] == 2
+    card = (out / "README.md").read_text()
+    assert "| started from | " + str(start) in card
+    assert f"--init {start}" in card

@@ -362,6 +362,63 @@ ORBIT_Q = Intent("derive.orbit_quantity", (
 ))
 
 
+# ------------------------------------------------------------------ a quantity at a named radius
+# The radius is found by the plan's own steps (ISCO: V' = V'' = 0; photon sphere: (f/r^2)' = 0),
+# then the quantity is evaluated there: a planner never writes 6M or 3M from memory.
+_RADII = {
+    "isco": ("ISCO radius", "innermost stable circular orbit", "last stable circular orbit",
+             "ISCO"),
+    "photon": ("photon sphere", "circular photon orbit", "light ring", "photon-sphere radius"),
+}
+_AT_R = (
+    ("redshift factor sqrt(-g_tt) of a static clock", "sqrt(1 - 2*{m}/r)"),
+    ("gravitational time-dilation factor sqrt(1 - 2M/r) of a hovering observer",
+     "sqrt(1 - 2*{m}/r)"),
+    ("redshift z of light sent out by a static emitter", "1/sqrt(1 - 2*{m}/r) - 1"),
+    ("angular velocity Ω = dφ/dt of the circular orbit", "sqrt({m}/r^3)"),
+    ("Ω^2 = (dφ/dt)^2 of the circular orbit", "{m}/r^3"),
+)
+
+
+def _at_radius(rng):
+    which = pick(rng, sorted(_RADII))
+    numeric = rng.random() < 0.35
+    m = pick(rng, ("1", "2", "5")) if numeric else "M"
+    asm = {} if numeric else {"M": POS}
+    given = pick(rng, (f" with M = {m}", f" (M = {m})")) if numeric else ""
+    if which == "isco":
+        V = f"(1 - 2*{m}/r)*(1 + L^2/r^2)"
+        steps = [step("differentiate", expression=V, variable="r"),
+                 step("differentiate", expression=V, variable="r", order=2),
+                 step("solve", assumptions={**asm, "r": POS, "L": POS},
+                      equations=["$s1 = 0", "$s2 = 0"], variables=["r", "L"])]
+        point = "$s3[0].r"
+    else:
+        steps = [step("differentiate", expression=f"(1 - 2*{m}/r)/r^2", variable="r"),
+                 step("solve", assumptions={**asm, "r": POS}, equations=["$s1 = 0"],
+                      variables=["r"])]
+        point = "$s2[0]"
+    q, e = pick(rng, _AT_R)
+    steps.append(step("limit", assumptions=asm or None, expression=e.format(m=m), variable="r",
+                      point=point))
+    return Draw({"q": q, "radius": pick(rng, _RADII[which]), "given": given}, plan(*steps))
+
+
+AT_RADIUS = Intent("derive.at_radius", (
+    "A static observer hovers at the {radius} of a Schwarzschild black hole{given}. What is the {q} there?",
+    "{q} at the {radius} of Schwarzschild{given}?",
+    "Find the {radius} of a Schwarzschild hole{given}, then evaluate the {q} at that radius.",
+    "How large is the {q} at the {radius} of a Schwarzschild black hole{given}?",
+    "Schwarzschild{given}: locate the {radius} and give the {q} there.",
+    "What {q} does one get at the {radius} around a non-rotating black hole{given}?",
+    "Evaluate the {q} at the {radius} (Schwarzschild{given}).",
+), _at_radius, tags=("gr",), asks=(
+    "the {q} at the {radius} of a Schwarzschild black hole{given}",
+    "the {q} at the Schwarzschild {radius}{given}",
+    "how large the {q} is at the {radius} of Schwarzschild{given}",
+))
+
+
 # ------------------------------------------------------------------ marginally bound orbit
 def _bound(rng):
     m, given, asm = _mass(rng)
@@ -812,12 +869,24 @@ _FLUIDS = (("dust (w = 0)", "0"), ("radiation (w = 1/3)", "1/3"), ("a stiff flui
            ("matter with p = ρ/2", "1/2"))
 
 
+# A fluid named by how its density falls with the scale factor, ρ ∝ a^-n: the plan uses n as
+# the question gives it (3(1 + w) = n, which the planner is not to work out).
+_DILUTING = (("radiation, ρ ∝ a^-4", "4"), ("dust, ρ ∝ a^(-3)", "3"),
+             ("a fluid whose density falls as a^-6", "6"), ("a fluid with ρ ~ a^-2", "2"),
+             ("radiation (ρ ~ a^-4)", "4"))
+
+
 def _flrw(rng):
-    fluid, w = pick(rng, _FLUIDS)
-    return Draw({"fluid": fluid, "w": w}, plan(
+    if rng.random() < 0.35:
+        fluid, n = pick(rng, _DILUTING)
+        power = f"{n}*p"
+    else:
+        fluid, w = pick(rng, _FLUIDS)
+        power = f"3*p*(1 + ({w}))"
+    return Draw({"fluid": fluid}, plan(
         step("curvature", metric="ds^2 = -dt^2 + t^(2*p)*(dx^2 + dy^2 + dz^2)",
              quantity="einstein", component="t,t"),
-        step("differentiate", expression=f"log($s1*t^(3*p*(1 + ({w}))))", variable="t"),
+        step("differentiate", expression=f"log($s1*t^({power}))", variable="t"),
         step("solve", assumptions={"p": POS, "t": POS}, equations=["$s2 = 0"], variables=["p"])))
 
 
@@ -864,7 +933,8 @@ DESITTER = Intent("derive.desitter_hubble", (
 ))
 
 
-INTENTS: list[Intent] = [HORIZON, HORIZONS, EXTREMAL, PHOTON, IMPACT, ISCO, ORBIT_Q, BOUND,
+INTENTS: list[Intent] = [HORIZON, HORIZONS, EXTREMAL, PHOTON, IMPACT, ISCO, ORBIT_Q, AT_RADIUS,
+                         BOUND,
                          CIRCULAR,
                          KAPPA, AREA, KERR_X, REDSHIFT, DISTANCE, INFALL, BENDING, PERIHELION,
                          SERIES, INVARIANT, FLRW, DESITTER]
