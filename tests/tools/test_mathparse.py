@@ -371,11 +371,7 @@ def test_flrw_with_a_scale_factor_function():
     A = sp.Function("a", real=True)
     for text in ["ds^2 = -dt^2 + a(t)^2 (dr^2/(1-k r^2) + r^2 dOmega^2)",
                  r"ds^2 = -dt^2 + a(t)^2\left[\frac{dr^2}{1-kr^2} + r^2 d\Omega^2\right]"]:
-        le = parse_line_element(text)
-        if "kr" in text:
-            kr = sp.Symbol("kr", real=True)       # "kr" is one name: 1 - kr^2
-            assert same(le.matrix[1, 1], A(t)**2 / (1 - kr**2))
-            continue
+        le = parse_line_element(text)           # in TeX braces {1-kr^2} is 1 - k r^2
         assert le.coords == (t, r, theta, phi)
         assert same(le.matrix[1, 1], A(t)**2 / (1 - k * r**2))
         assert same(le.matrix[3, 3], A(t)**2 * r**2 * sp.sin(theta)**2)
@@ -440,6 +436,24 @@ def test_line_element_errors(text, words):
     with pytest.raises(ParseError) as info:
         parse_line_element(text)
     assert words in str(info.value)
+
+
+
+def test_letters_fused_with_a_coordinate_are_a_product_in_tex_braces_and_refused_elsewhere():
+    """``e^{2Ht}`` is TeX for e^(2 H t): read as a constant ``Ht`` the metric would be flat
+    (Kretschmann 0, which a second engine happily confirms); de Sitter has 24 H^4."""
+    H, t_ = sp.Symbol("H", real=True), sp.Symbol("t", real=True)
+    le = parse_line_element("ds^2 = -dt^2 + e^{2Ht}(dx^2 + dy^2 + dz^2)")
+    assert le.params == (H,) and le.matrix[1, 1] == sp.exp(2 * H * t_)
+    assert le.matrix[1, 1].diff(t_) != 0           # depends on the coordinate t
+    assert parse_line_element("ds^2 = -dt^2 + (e^{2Ht})^2 dx^2").matrix[1, 1] == \
+        sp.exp(4 * H * t_)
+    for text, name in (("ds^2 = -dt^2 + exp(2Ht) dx^2", "Ht"),
+                       ("ds^2 = -(1 + gx)^2 dt^2 + dx^2", "gx")):
+        with pytest.raises(ParseError, match=f"'{name}' reads as one name.*for a product"):
+            parse_line_element(text)
+    assert parse_line_element("ds^2 = -dt^2 + t^(2 beta) dx^2").params == (
+        sp.Symbol("beta", real=True),)                 # a word, not b*e*t*a
 
 
 # ---------------------------------------------------------------------- matrices

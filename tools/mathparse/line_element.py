@@ -7,6 +7,7 @@ without expanding the coefficients, so ``-(1-2M/r) dt^2`` keeps ``g_tt = 2M/r - 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from .errors import ParseError
 from .lexer import tokenize
 from .limits import Limits, check_text
 from .parser import Parser, SymbolTable
+from .vocabulary import RESERVED
 
 Monomial = tuple[int, ...]              # sorted indices of the differentials in a term
 Form = dict[Monomial, sp.Expr]          # a polynomial in the differentials
@@ -49,6 +51,7 @@ def parse_line_element(text: str, coords: Sequence[str | sp.Symbol] | None = Non
     """
     lim = Limits(**limits)
     check_text(text, lim)
+    functions = tuple(functions)
     table = dict(symbols or {})
     table.update({c.name: c for c in coords or () if isinstance(c, sp.Symbol)})
     parser = Parser(text, table, functions, lim)
@@ -60,8 +63,37 @@ def parse_line_element(text: str, coords: Sequence[str | sp.Symbol] | None = Non
     matrix = _metric(text, form, [parser.differentials.get(n) for n in names])
     used = {c.name for c in coordinates}
     params = sorted((s for s in matrix.free_symbols if s.name not in used), key=lambda s: s.name)
+    if (spaced := _fused_coordinates(text, params, used, symbols)) is not None:
+        return parse_line_element(spaced, coords, symbols, functions, **limits)
     funcs = sorted({f.func for f in matrix.atoms(AppliedUndef)}, key=lambda f: f.__name__)
     return LineElement(coordinates, matrix, tuple(params), tuple(funcs))
+
+
+def _fused_coordinates(text: str, params: list[sp.Symbol], coordinates: set[str],
+                       symbols: SymbolTable | None) -> str | None:
+    """A name of plain letters, one of them a coordinate (``Ht`` with t a coordinate), would
+    make the metric silently independent of that coordinate (de Sitter read flat). Inside TeX
+    braces (``e^{2Ht}``, ``\\frac{dr^2}{1-kr^2}``) juxtaposed letters are a product, as TeX
+    typesets them: the text with those letters spaced apart is returned, to be read again.
+    Elsewhere (``exp(2Ht)``, ``(1 + gx)``) the name is refused with both readings. A declared
+    name or a word (``beta``) is left alone; None when there is nothing to respace."""
+    letters = {c for c in coordinates if len(c) == 1}
+    spaced = text
+    for s in params:
+        name = s.name
+        if not (len(name) > 1 and name.isascii() and name.isalpha() and name not in RESERVED
+                and name not in (symbols or {}) and letters & set(name)):
+            continue
+        word = re.compile(r"(?<![A-Za-z\\])" + name + r"(?![A-Za-z])")
+        respaced = re.sub(r"\{[^{}]*\}", lambda m: word.sub(" ".join(name), m.group(0)), spaced)
+        if respaced == spaced:
+            raise ParseError(f"'{name}' reads as one name, but it holds the coordinate "
+                             f"{', '.join(sorted(letters & set(name)))}: write "
+                             f"'{' '.join(name)}' (or {'*'.join(name)}) for a product, or "
+                             f"{name[0]}_{name[1:]} for a constant", text,
+                             max(text.find(name), 0))
+        spaced = respaced
+    return spaced if spaced != text else None
 
 
 def _right_side(text: str, known: frozenset[str], limits: Limits) -> int:
