@@ -662,6 +662,12 @@ def _count_problems(question: str, view: PlanView, outputs: dict) -> list[str]:
     if final is None:
         return []
     text = _plain(question)
+    wrong_root = [f"the question asks for the {'outer' if largest else 'inner'} horizon; "
+                  f"{sid} takes {source}[{i}], not the {'largest' if largest else 'smallest'} "
+                  f"root {source}[{k}]" for sid, source, i, k, largest
+                  in _other_roots(question, view, outputs)]
+    if wrong_root:
+        return wrong_root
     one, every = re.search(_ONE, text), re.search(_ALL, text)
     if one and not every and isinstance(final, list) and len(final) > 1:
         return [f"the question asks for one value ({one.group(0)}); the answer lists "
@@ -680,6 +686,27 @@ _OUTER = r"\b(?:outer|outermost) horizon\b(?!s)|\br_\+(?![\w-])|\br_\{\+\}"
 _INNER = r"\b(?:inner|innermost) horizon\b(?!s)|\br_-(?![\w-])|\br_\{-\}"
 
 
+def _other_roots(question: str, view: PlanView, outputs: dict):
+    """(step id, solve step id, index taken, index asked for, outer?) for each ``$sK[i]`` a
+    step takes from a solve for r with several roots, when the question asks for the outer
+    (inner) horizon and root i is not the largest (smallest): the surface gravity of the outer
+    horizon of Reissner-Nordström evaluated at r_-."""
+    text = _plain(question)
+    outer, inner = re.search(_OUTER, text), re.search(_INNER, text)
+    if bool(outer) == bool(inner):
+        return
+    solves = {st.get("id") for st in view.steps if st.get("tool") == "solve"
+              and list(st.get("args", {}).get("variables") or []) == ["r"]}
+    for st in view.steps:
+        for m in re.finditer(r"\$(s\w+)\[(\d+)\](?![\w.\[])", json.dumps(st.get("args"))):
+            roots = outputs.get(m.group(1))
+            if m.group(1) not in solves or not isinstance(roots, list) or len(roots) < 2:
+                continue
+            k = _extreme(roots, largest=bool(outer))
+            if k is not None and k != int(m.group(2)):
+                yield st.get("id"), m.group(1), int(m.group(2)), k, bool(outer)
+
+
 def settle_count(question: str, plan: dict, outputs: dict) -> tuple[dict, list[str]]:
     """``plan``, once run, with the count of its answer settled by the question, and what was
     changed (nothing: the count is right, or the question cannot settle it):
@@ -696,6 +723,21 @@ def settle_count(question: str, plan: dict, outputs: dict) -> tuple[dict, list[s
     if final is None or not _count_problems(question, view, outputs):
         return plan, []
     steps = plan.get("steps", [])
+    if others := list(_other_roots(question, view, outputs)):   # the other horizon taken
+        swaps = {f"${source}[{i}]": f"${source}[{k}]" for _, source, i, k, _ in others}
+        pattern = re.compile("|".join(re.escape(w) + r"(?![\w.\[])" for w in swaps))
+
+        def swap(value):
+            if isinstance(value, dict):
+                return {key: swap(v) for key, v in value.items()}
+            if isinstance(value, list):
+                return [swap(v) for v in value]
+            return pattern.sub(lambda m: swaps[m.group(0)], value) \
+                if isinstance(value, str) else value
+        return ({**plan, "steps": [{**st, "args": swap(st.get("args", {}))} for st in steps]},
+                [f"{sid}: the {'outer' if largest else 'inner'} horizon is {source}[{k}], the "
+                 f"{'largest' if largest else 'smallest'} root (not {source}[{i}])"
+                 for sid, source, i, k, largest in others])
     if isinstance(final, list):                  # one asked for, several given
         outer, inner = re.search(_OUTER, text), re.search(_INNER, text)
         if bool(outer) == bool(inner):

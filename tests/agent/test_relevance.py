@@ -673,3 +673,26 @@ def test_a_count_is_settled_without_asking_the_planner_again(tmp_path):
                            - parse_expr("M + sqrt(M^2 - a^2)")) == 0
         assert "one value" in answer.tried[0]["problems"][-1]
         assert len(planner.prompts) == 1
+
+
+def test_the_outer_horizon_asked_for_is_the_root_a_later_step_takes():
+    """Surface gravity of RN's outer horizon, evaluated at r_- = M - sqrt(M^2 - Q^2) (a sampled
+    plan did, and the check passed it): a problem after the run, and the settled plan takes
+    r_+; kappa_+ = sqrt(M^2 - Q^2)/r_+^2 (Carroll, eq. 6.100 with r_+)."""
+    question = "Surface gravity of the outer horizon of Reissner–Nordström"
+    f = "1 - 2*M/r + Q^2/r^2"
+    at = plan(("solve", {"equations": [f"{f} = 0"], "variables": ["r"]}),
+              ("differentiate", {"expression": f, "variable": "r"}),
+              ("limit", {"expression": "$s2/2", "variable": "r", "point": "$s1[0]"}))
+    roots = ["M - sqrt(M**2 - Q**2)", "M + sqrt(M**2 - Q**2)"]
+    outputs = {"s1": roots, "s2": "2*M/r**2 - 2*Q**2/r**3", "s3": "kappa_-"}
+    problems = [c for c in check_relevance(question, at, outputs) if not c.passed]
+    assert problems and "outer horizon; s3 takes s1[0]" in problems[0].detail
+    settled, notes = settle_count(question, at, outputs)
+    assert settled["steps"][2]["args"]["point"] == "$s1[1]" and "s1[1]" in notes[0]
+    assert settled["steps"][:2] == at["steps"][:2]
+    outputs["s3"] = "kappa_+"
+    assert all(c.passed for c in check_relevance(question, settled, outputs))
+    # the inner horizon asked for and taken, or no horizon named: nothing to settle
+    assert settle_count(question.replace("outer", "inner"), at, outputs)[1] == []
+    assert settle_count("Surface gravity of Reissner–Nordström", at, outputs)[1] == []
