@@ -455,8 +455,9 @@ def amend_boundary_data(question: str, plan: dict) -> tuple[dict, list[str]]:
     if (all(d.agrees for d in data) or any(d.outside for d in data)
             or len(set(sides)) != len(sides)):
         return plan, []
-    ids = {id(s["args"]["spec"]): s.get("id") for s in plan["steps"]
-           if s.get("tool") == "solve_pde" and isinstance(s.get("args"), dict)}
+    ids = {id(s["args"]["spec"]): s.get("id") for s in plan["steps"]   # a library problem
+           if s.get("tool") == "solve_pde" and isinstance(s.get("args"), dict)  # has none
+           and isinstance(s["args"].get("spec"), dict)}
     if any(d.variable is None for d in data):
         return _amend_whole_boundary(plan, data, ids)
     notes = []
@@ -712,8 +713,9 @@ def amend_parameters(question: str, plan: dict) -> tuple[dict, list[str]]:
         return plan, []
     from tools.pde.equations import Context
     plan, notes = copy.deepcopy(plan), []
-    ids = {id(s["args"]["spec"]): s.get("id") for s in plan["steps"]
-           if s.get("tool") == "solve_pde" and isinstance(s.get("args"), dict)}
+    ids = {id(s["args"]["spec"]): s.get("id") for s in plan["steps"]   # a library problem
+           if s.get("tool") == "solve_pde" and isinstance(s.get("args"), dict)  # has none
+           and isinstance(s["args"].get("spec"), dict)}
     for spec, context in _pde_specs(plan):
         known = set(context.symbols) | set(context.parameters) | set(context.parameter_functions)
         texts = [t for part in _spec_parts(spec) for t in part]

@@ -696,3 +696,14 @@ def test_the_outer_horizon_asked_for_is_the_root_a_later_step_takes():
     # the inner horizon asked for and taken, or no horizon named: nothing to settle
     assert settle_count(question.replace("outer", "inner"), at, outputs)[1] == []
     assert settle_count("Surface gravity of Reissner–Nordström", at, outputs)[1] == []
+
+
+@pytest.mark.parametrize("question, problem", [
+    ("Pressure profile of a uniform-density star with M = 2.5, R = 10 (library problem "
+     "tov_uniform): integrate the TOV equations.", "tov_uniform"),
+    ("Heat problem from the library with alpha = 0.5", "heat")])
+def test_a_library_problem_with_constants_in_the_question_is_left_as_it_is(question, problem):
+    """A solve_pde step that names a library problem has no spec: the constants the question
+    sets (M = 2.5) are the library's own, and amending them raised KeyError('spec')."""
+    library = plan(("solve_pde", {"problem": problem}))
+    assert amend(question, library) == (library, [])
