@@ -67,6 +67,14 @@ def _spec_context(step: dict):
                    spec.get("parameters") or {}, spec.get("time"))
 
 
+def _spec_ids(plan: dict) -> dict[int, str]:
+    """The step id of each ``solve_pde`` spec of ``plan``, keyed by the spec's ``id()`` (a
+    step naming a library problem has no spec)."""
+    return {id(s["args"]["spec"]): s.get("id") for s in plan.get("steps", [])
+            if s.get("tool") == "solve_pde" and isinstance(s.get("args"), dict)
+            and isinstance(s["args"].get("spec"), dict)}
+
+
 def _pde_specs(plan: dict):
     """(spec, parsing context) of each solve_pde step whose spec the tools would read."""
     for step in plan.get("steps", []):
@@ -455,9 +463,7 @@ def amend_boundary_data(question: str, plan: dict) -> tuple[dict, list[str]]:
     if (all(d.agrees for d in data) or any(d.outside for d in data)
             or len(set(sides)) != len(sides)):
         return plan, []
-    ids = {id(s["args"]["spec"]): s.get("id") for s in plan["steps"]   # a library problem
-           if s.get("tool") == "solve_pde" and isinstance(s.get("args"), dict)  # has none
-           and isinstance(s["args"].get("spec"), dict)}
+    ids = _spec_ids(plan)
     if any(d.variable is None for d in data):
         return _amend_whole_boundary(plan, data, ids)
     notes = []
@@ -713,9 +719,7 @@ def amend_parameters(question: str, plan: dict) -> tuple[dict, list[str]]:
         return plan, []
     from tools.pde.equations import Context
     plan, notes = copy.deepcopy(plan), []
-    ids = {id(s["args"]["spec"]): s.get("id") for s in plan["steps"]   # a library problem
-           if s.get("tool") == "solve_pde" and isinstance(s.get("args"), dict)  # has none
-           and isinstance(s["args"].get("spec"), dict)}
+    ids = _spec_ids(plan)
     for spec, context in _pde_specs(plan):
         known = set(context.symbols) | set(context.parameters) | set(context.parameter_functions)
         texts = [t for part in _spec_parts(spec) for t in part]

@@ -326,17 +326,23 @@ _ORBIT_Q = {
 }
 
 
+def _isco_steps(m: str, asm: dict) -> list:
+    """s1, s2: V' and V'' of the timelike potential; s3 solves both for r and L (``$s3[0].r``
+    is the ISCO)."""
+    V = f"(1 - 2*{m}/r)*(1 + L^2/r^2)"
+    return [step("differentiate", expression=V, variable="r"),
+            step("differentiate", expression=V, variable="r", order=2),
+            step("solve", assumptions={**asm, "r": POS, "L": POS},
+                 equations=["$s1 = 0", "$s2 = 0"], variables=["r", "L"])]
+
+
 def _orbit_q(rng):
     key, phrases = pick(rng, _ORBIT_Q)
     numeric = rng.random() < 0.4
     m = pick(rng, ("1", "2", "5")) if numeric else "M"
     asm = {} if numeric else {"M": POS}
     given = pick(rng, (f" with M = {m}", f" (M = {m})")) if numeric else ""
-    V = f"(1 - 2*{m}/r)*(1 + L^2/r^2)"
-    d1 = step("differentiate", expression=V, variable="r")
-    steps = [d1, step("differentiate", expression=V, variable="r", order=2),
-             step("solve", assumptions={**asm, "r": POS, "L": POS},
-                  equations=["$s1 = 0", "$s2 = 0"], variables=["r", "L"])]
+    steps = _isco_steps(m, asm)
     if key == "L":
         steps.append(step("simplify", assumptions=asm or None, expression="$s3[0].L"))
     else:
@@ -387,12 +393,7 @@ def _at_radius(rng):
     asm = {} if numeric else {"M": POS}
     given = pick(rng, (f" with M = {m}", f" (M = {m})")) if numeric else ""
     if which == "isco":
-        V = f"(1 - 2*{m}/r)*(1 + L^2/r^2)"
-        steps = [step("differentiate", expression=V, variable="r"),
-                 step("differentiate", expression=V, variable="r", order=2),
-                 step("solve", assumptions={**asm, "r": POS, "L": POS},
-                      equations=["$s1 = 0", "$s2 = 0"], variables=["r", "L"])]
-        point = "$s3[0].r"
+        steps, point = _isco_steps(m, asm), "$s3[0].r"
     else:
         steps = [step("differentiate", expression=f"(1 - 2*{m}/r)/r^2", variable="r"),
                  step("solve", assumptions={**asm, "r": POS}, equations=["$s1 = 0"],
@@ -934,7 +935,5 @@ DESITTER = Intent("derive.desitter_hubble", (
 
 
 INTENTS: list[Intent] = [HORIZON, HORIZONS, EXTREMAL, PHOTON, IMPACT, ISCO, ORBIT_Q, AT_RADIUS,
-                         BOUND,
-                         CIRCULAR,
-                         KAPPA, AREA, KERR_X, REDSHIFT, DISTANCE, INFALL, BENDING, PERIHELION,
-                         SERIES, INVARIANT, FLRW, DESITTER]
+                         BOUND, CIRCULAR, KAPPA, AREA, KERR_X, REDSHIFT, DISTANCE, INFALL,
+                         BENDING, PERIHELION, SERIES, INVARIANT, FLRW, DESITTER]
