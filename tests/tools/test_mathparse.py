@@ -446,6 +446,9 @@ def test_letters_fused_with_a_coordinate_are_a_product_in_tex_braces_and_refused
     le = parse_line_element("ds^2 = -dt^2 + e^{2Ht}(dx^2 + dy^2 + dz^2)")
     assert le.params == (H,) and le.matrix[1, 1] == sp.exp(2 * H * t_)
     assert le.matrix[1, 1].diff(t_) != 0           # depends on the coordinate t
+    from tools.gr import Metric                    # de Sitter: K = R^2/6 = 24 H^4 (R = 12 H^2)
+    assert sp.simplify(Metric.from_line_element("ds^2 = -dt^2 + e^{2Ht}(dx^2 + dy^2 + dz^2)")
+                       .kretschmann() - 24 * H**4) == 0
     assert parse_line_element("ds^2 = -dt^2 + (e^{2Ht})^2 dx^2").matrix[1, 1] == \
         sp.exp(4 * H * t_)
     for text, name in (("ds^2 = -dt^2 + exp(2Ht) dx^2", "Ht"),
