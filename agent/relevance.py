@@ -438,7 +438,8 @@ def _assigned(question: str) -> set[str]:
     (``r = 3M`` says where, not what)."""
     text = _spelled(question)
     found = {name for pattern, name in _SET_IN_WORDS if re.search(pattern, text.lower())}
-    for m in re.finditer(r"(?<![\w^_{\\])([A-Za-z][A-Za-z0-9]*)\s*=\s*(-?\d|[A-Z]\b|[a-z]\b)", text):
+    for m in re.finditer(r"(?<![\w^_{\\])([A-Za-z][A-Za-z0-9]*)\|?\s*=\s*(-?\d|[A-Z]\b|[a-z]\b)",
+                         text):                                 # |Q| = M too
         name = m.group(1)
         if name not in _COORDS and name not in ("G", "c", "f", "ds", "E", "k_B", "hbar"):
             found.add(name)
@@ -491,6 +492,39 @@ def _stray_numbers(question: str, view: PlanView) -> list[str]:
         if text not in stray:
             stray.append(text)
     return stray
+
+
+# a number with a unit or a count of solar masses is a measurement of the question's object:
+# a plan that writes none of them answers for another object (a 10 solar-mass hole planned
+# with GM_sun/c^2 alone is a one solar-mass hole)
+_MEASURE = re.compile(r"(?<![\w.^_])(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*-?\s*(?:(?i:solar|suns?\b|"
+                      r"m_sun|m_\{?\\?odot|m_?⊙|m☉|km\b|kilomet|met(?:er|re)s?\b|kg\b)|(?<=\s)m\b(?!\s*[\^=/*]))")
+
+
+def _unused_measures(question: str, view: PlanView) -> list[str]:
+    """The question's measurements (``10 solar-mass``, ``12 km``) that the plan neither
+    writes nor folds into one of its numbers (10 x 1.476625 = 14.76625, times a small
+    whole number or a unit factor: 6 x 14.76625)."""
+    found = _MEASURE.findall(question.replace(",", ""))
+    if not found:
+        return []
+    parts = [view.text()] + [str(s.get("args", {}).get(k, "")) for s in view.steps
+                             for k in ("lower", "upper")]
+    used = [float(x) for x in _NUMBER.findall(re.sub(r"\$s\d+(?:\[\d+\])*", " ",
+                                                     " ; ".join(parts)))]
+    given = [float(x) for x in _NUMBER.findall(question.replace(",", " "))]
+    factors = {1.0, *range(2, 13), *_CONSTANTS, *given} - {0.0}
+    factors |= {a * b for a in factors for b in factors}
+    units = {1000.0, *_CONSTANTS} - {0.0, 1.0, 2.0, 3.0, 4.0, 0.5}   # 6.957e8 m in km
+    unused = []
+    for text in found:
+        n = float(text)
+        if n == 0 or any(abs(x / n - f) <= 1e-9 * f for x in used if x for f in factors) \
+                or any(abs(n / x - f) <= 1e-9 * f for x in used if x for f in units):
+            continue
+        if text not in unused:
+            unused.append(text)
+    return unused
 
 
 # catalogue variants a question must name by their qualifier (a plan may not pick "open
@@ -576,6 +610,70 @@ def _unasked_points(question: str, view: PlanView) -> list[str]:
             for args in [s.get("args", {})]
             if {m.group(1) for m in REFERENCE.finditer(str(args.get("expression", "")))}
             & curvature]
+
+
+# a question that asks where (the radius of the photon sphere, the ISCO, a horizon) and
+# nothing to evaluate there: the answer is a radius, the solve's roots or one of them
+_RADII = {"the photon sphere", "the marginally bound orbit", "the innermost stable circular "
+          "orbit", "the horizon", "the circular orbits at a given angular momentum"}
+_WHERE = (r"\bradi(?:us|i)\b|\bwhere(?:'s| is| are| do| does| can| would| will)\b|\bat what (?:r|ρ|rho|radius|radial|distance)\b|"
+          r"\blocat|\bposition")
+_THERE = (r"impact|surface gravity|temperature|red[- ]?shift|dilation|energy|angular "
+          r"(?:momentum|velocity)|\bω|\bomega|\bperiod|proper|\barea\b|entropy|frequency|"
+          r"d ?r_|\bshift|how much|by how|\bmove|\bmerge|lambda|λ|\bcharge|spin|circumference"
+          r"|volume|\bfactor\b|\bspeed\b|\btime\b|force|accelerat|distance between")
+
+
+def _radius_asked(question: str) -> bool:
+    """Whether the question asks only where a horizon, photon sphere or orbit is."""
+    text = _plain(question)
+    others = {a.what for a in DERIVED if _asks(a, text)} - _RADII
+    return (bool(_radii_named(text)) and not others and bool(re.search(_WHERE, text))
+            and not re.search(_THERE, text))
+
+
+def _radii_named(text: str) -> set[str]:
+    """The horizons, photon spheres and orbits a (plain) question names, in any coordinates
+    (the horizon of isotropic Schwarzschild is where f = 0 is not solved for r)."""
+    return {a.what for a in DERIVED if a.what in _RADII and re.search(a.pattern, text)}
+
+
+def _not_a_radius(question: str, view: PlanView) -> list[str]:
+    """A question that asks where (:func:`_radius_asked`) answered by a step that evaluates
+    something else at the radius (the impact parameter r/sqrt(f), the surface gravity
+    f'/2): the answer must be the roots of the solve (times a unit factor)."""
+    final = view.final
+    if final.get("tool") in ("solve", None) or not _radius_asked(question):
+        return []
+    args = final.get("args", {})
+    expression = re.sub(r"\$s\w+(?:\[\d+\])?(?:\.r)?", "r", str(args.get("expression", "")))
+    if final.get("tool") in ("simplify", "limit") and re.fullmatch(
+            r"\s*(?:[\d.e+-]+\s*\*\s*)?\(?\s*r\s*\)?(?:\s*[*/]\s*[\d.e+-]+)?\s*", expression):
+        return []
+    return [f"the question asks where (a radius); the plan's answer is the {final.get('tool')} "
+            f"of {args.get('expression')}, not a root of its solve for r"]
+
+
+_SERIES_IN = re.compile(r"(?i:\border|expan\w*|\bseries|taylor)[^.?;]*?\b(?:in|in powers of|for "
+                        r"small)\s+\$?(\\?[A-Za-z]\w*|[α-ωΛ])\$?(?=\s*(?:$|[,.;:)?=$]|and\b|to\b|"
+                        r"about\b|around\b|at\b|for\b|up\b))")
+
+
+def _series_variable(question: str, view: PlanView) -> list[str]:
+    """An expansion asked for in a named variable (``in u = 1/r``, ``to first order in
+    M``) and a plan whose series steps expand in another one."""
+    m = _SERIES_IN.search(question)
+    variables = [str(s.get("args", {}).get("variable", "")) for s in view.steps
+                 if s.get("tool") == "series"]
+    if not m or not variables:
+        return []
+    asked = _spelled(_latex_names(m.group(1))).strip()
+    if len(asked) > 3 and asked not in _LATEX_NAMES and not m.group(1).startswith("\\"):
+        return []                                   # a word (thanks in advance), no symbol
+    if any(_spelled(v).strip() == asked for v in variables):
+        return []
+    return [f"the question asks for an expansion in {asked}; the plan expands in "
+            f"{', '.join(variables)}"]
 
 
 def _rest_problems(question: str, view: PlanView) -> list[str]:
@@ -995,6 +1093,9 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
     for missing in _missing_conditions(question, view):
         read.append("its conditions")
         problems.append(missing)
+    for problem in _not_a_radius(question, view) + _series_variable(question, view):
+        read.append("what it answers")
+        problems.append(problem)
     for problem in _count_problems(question, view, outputs or {}):
         read.append("how many values it asks for")
         problems.append(problem)
@@ -1012,6 +1113,11 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
         read.append("its numbers")
         problems.append(f"the plan uses {', '.join(stray)}, which the question does not give "
                         f"(nor any product of its numbers)")
+    unused = _unused_measures(question, view)
+    if unused:
+        read.append("its numbers")
+        problems.append(f"the question gives {', '.join(unused)} (with units); the plan uses "
+                        f"{'it' if len(unused) == 1 else 'them'} nowhere")
     metrics = [str(a.get("metric", "")) for a in view.curvature()]
     catalogue = [_catalogue_name(m) for m in metrics
                  if "d" not in m or not re.search(r"d\w*\s*\^|d\w+\s*d", m)]
@@ -1125,8 +1231,10 @@ def _horizon_mismatches(question: str, view: PlanView, named: list[set[str]]):
                       if str(s) in given and str(s) not in kept}
             expected = known.xreplace({s: values[str(s)] for s in known.free_symbols
                                        if str(s) in values})
-            if {str(s) for s in expected.free_symbols} - kept:
-                continue                        # set in words (Q = M): cannot tell
+            missing = {str(s) for s in expected.free_symbols} - kept
+            if missing and (missing <= _assigned(question)      # set in words (Q = M)
+                            or len(kept) >= len(expected.free_symbols)):   # renamed (m, e)
+                continue                        # cannot tell
             if not _same_zeros(residual, expected):
                 yield i, equation, hole, expected, values
 
@@ -1357,10 +1465,33 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
                    _compute_the_asked_component,
                    _use_the_named_spacetime, _use_the_written_line_element, _use_the_named_hole,
                    _leave_out_an_unasked_point, amend_function, amend_equation,
-                   amend_ode_in_closed_form, amend_parameters, amend_boundary_data):
+                   amend_ode_in_closed_form, amend_parameters, amend_boundary_data,
+                   _radii_are_positive):
         plan, settled = settle(question, plan)
         notes += settled
     return plan, notes
+
+
+def _radii_are_positive(question: str, plan: dict) -> tuple[dict, list[str]]:
+    """A final solve for r in a plan for a horizon, photon sphere or orbit assumes r
+    positive, when it assumes nothing of r: r = 0 is no radius (V'(r) = 0 of the ISCO
+    solved for r keeps r = 0 as well as 6M otherwise)."""
+    if not _radii_named(_plain(question)):
+        return plan, []
+    steps = plan.get("steps")
+    if not isinstance(steps, list):
+        return plan, []
+    for i, step in enumerate(steps):
+        args = step.get("args") if isinstance(step, dict) else None
+        if (step.get("id") != plan.get("final") if isinstance(step, dict) else True) \
+                or step.get("tool") != "solve" or not isinstance(args, dict):
+            continue
+        assumed = args.get("assumptions") or {}
+        if "r" in (args.get("variables") or []) and isinstance(assumed, dict) \
+                and "r" not in assumed:
+            args = {**args, "assumptions": {**assumed, "r": "positive"}}
+            return _with_args(plan, i, args), [f"{step['id']}: r assumed positive (a radius)"]
+    return plan, []
 
 
 def _curvature_args(plan: dict):

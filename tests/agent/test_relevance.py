@@ -330,6 +330,36 @@ SLIPS = [
      "(d\\phi/dt)^2$ of a circular equatorial geodesic.",
      plan(("integrate", {"expression": "1/sqrt(2*M/r - 2*M/A)", "variable": "r",
                          "lower": "0", "upper": "A"})), "works through the Christoffel symbols"),
+    # a question's measurement left out: the ISCO of a 10 solar-mass hole planned with
+    # GM_sun/c^2 alone is that of a one solar-mass hole (6 x 1.476625 km, not 88.6 km)
+    ("ISCO radius in km for a 10 solar-mass Schwarzschild black hole (take GM_sun/c^2 = "
+     "1.476625 km).",
+     plan(("differentiate", {"expression": "(1 - 2*1.476625/r)*(1 + L^2/r^2)", "variable": "r"}),
+          ("solve", {"equations": ["$s1 = 0"], "variables": ["L"],
+                     "assumptions": {"r": "positive", "L": "positive"}}),
+          ("differentiate", {"expression": "($s2[0])^2", "variable": "r"}),
+          ("solve", {"equations": ["$s3 = 0"], "variables": ["r"],
+                     "assumptions": {"r": "positive"}})), "gives 10 (with units)"),
+    # an expansion asked in u = 1/r, planned as a series of 1/r in r (which is 1/r)
+    ("Expand the redshift factor 1/sqrt(1 - 2 M u) in u = 1/r to second order",
+     plan(("series", {"expression": "1/r", "variable": "r", "point": "0", "order": 3})),
+     "an expansion in u; the plan expands in r"),
+    # where the photon orbits are, answered with the impact parameter r/sqrt(f) at one of them
+    ("Find the radii of circular photon orbits of Reissner-Nordström (critical points of "
+     "f(r)/r^2, f = 1 - 2M/r + Q^2/r^2)",
+     plan(("differentiate", {"expression": "(1 - 2*M/r + Q^2/r^2)/r^2", "variable": "r"}),
+          ("solve", {"equations": ["$s1 = 0"], "variables": ["r"],
+                     "assumptions": {"M": "positive", "Q": "positive", "r": "positive"}}),
+          ("limit", {"expression": "r/sqrt(1 - 2*M/r + Q^2/r^2)", "variable": "r",
+                     "point": "$s2[1]"})), "asks where (a radius)"),
+    # where the horizon is in isotropic coordinates, answered with the surface gravity 1/(4M)
+    ("In isotropic coordinates, ds^2 = -((1-M/(2ρ))/(1+M/(2ρ)))^2 dt^2 + (1+M/(2ρ))^4 (dρ^2 + "
+     "ρ^2 dΩ^2), at what ρ is the horizon?",
+     plan(("solve", {"equations": ["1 - 2*M/r = 0"], "variables": ["r"],
+                     "assumptions": {"M": "positive", "r": "positive"}}),
+          ("differentiate", {"expression": "1 - 2*M/r", "variable": "r"}),
+          ("limit", {"expression": "$s2/(2)", "variable": "r", "point": "$s1[0]"})),
+     "asks where (a radius)"),
     # R after a line element is its Ricci scalar (BTZ: -6/l^2, not R_ab R^ab = 12/l^4)
     ("BTZ black hole ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2: what is R?",
      plan((CURVATURE, {"metric": "ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2",
@@ -461,6 +491,13 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
           ("limit", {"expression": "$s2/(2*(r^2 + 0.6^2))", "variable": "r",
                      "point": "$s1[1]"})),
      "r^2 - 2*1*r + 0.6^2 + 0.6^2 read as r^2 - 2*1*r + 0.6^2, kerr's"),
+    # Kerr-Newman's Delta = r^2 - 2Mr + a^2 + Q^2 (Newman et al. 1965) written without the
+    # charge, which the question does not set to zero
+    ("Horizon radii of the Kerr–Newman black hole",
+     plan(("solve", {"equations": ["r^2 - 2*M*r + a^2 = 0"], "variables": ["r"],
+                     "assumptions": {"M": "positive", "a": "positive", "Q": "positive",
+                                     "r": "positive"}})),
+     "r^2 - 2*M*r + a^2 read as r^2 - 2*M*r + a^2 + Q^2, kerr-newman's"),
     # the line element the question writes, copied with a slip (Kasner with t = tau^3: the
     # power of dz^2 is -2), or a catalogue family in its place (Morris-Thorne leaves Phi(r)
     # free; the Ellis wormhole has none, and R = -2 b^2/(l^2 + b^2)^2)
@@ -696,6 +733,47 @@ def test_the_outer_horizon_asked_for_is_the_root_a_later_step_takes():
     # the inner horizon asked for and taken, or no horizon named: nothing to settle
     assert settle_count(question.replace("outer", "inner"), at, outputs)[1] == []
     assert settle_count("Surface gravity of Reissner–Nordström", at, outputs)[1] == []
+
+
+@pytest.mark.parametrize("question", [
+    "Horizon radii of an uncharged Kerr–Newman black hole",
+    "Horizons of Kerr–Newman with Q = 0",
+    "Horizon radii of the Kerr–Newman black hole, charge q, spin a"])
+def test_a_charge_the_question_sets_or_renames_may_be_left_out_of_delta(question):
+    """Kerr's Delta for a Kerr-Newman hole the question makes uncharged, or whose charge it
+    calls by another name, is not amended (the names cannot be told apart)."""
+    delta = "r^2 - 2*M*r + q^2 + a^2" if "charge q" in question else "r^2 - 2*M*r + a^2"
+    kerr = plan(("solve", {"equations": [f"{delta} = 0"], "variables": ["r"],
+                           "assumptions": {"r": "positive"}}))
+    assert amend(question, kerr) == (kerr, [])
+    assert verdict(question, kerr) is not False
+
+
+def test_a_radius_solved_for_is_positive(tmp_path):
+    """V'(r) = 0 and V''(r) = 0 of (1 - 2M/r)(1 + L^2/r^2) solved for r with nothing assumed
+    of r keep r = 0 beside the ISCO (a sampled plan answered [0, 6M], and verified): the
+    final solve for a radius assumes r positive, and the answer is r = 6M (Bardeen, Press &
+    Teukolsky 1972) without asking the planner again."""
+    from agent import Agent
+    question = ("Derive the innermost stable circular orbit of a Schwarzschild black hole from "
+                "the timelike effective potential (1 - 2M/r)(1 + L^2/r^2).")
+    isco = plan(("differentiate", {"expression": "(1 - 2*M/r)*(1 + L^2/r^2)", "variable": "r"}),
+                ("solve", {"equations": ["$s1 = 0"], "variables": ["L"],
+                           "assumptions": {"M": "positive", "r": "positive",
+                                           "L": "positive"}}),
+                ("differentiate", {"expression": "($s2[0])^2", "variable": "r"}),
+                ("solve", {"equations": ["$s3 = 0"], "variables": ["r"],
+                           "assumptions": {"M": "positive"}}))
+    amended, notes = amend(question, isco)
+    assert notes == ["s4: r assumed positive (a radius)"]
+    assert amended["steps"][3]["args"]["assumptions"] == {"M": "positive", "r": "positive"}
+    with Agent(checkpoints=str(tmp_path / "c.sqlite"), feedback=str(tmp_path / "f.sqlite"),
+               retrieve_k=0, tool_timeout=120) as agent:
+        planner = scripted(agent, isco)
+        answer = agent.ask(question)
+        assert answer.verified, answer.reason
+        assert sp.simplify(parse_expr(answer.final.value) - parse_expr("6*M")) == 0
+        assert len(planner.prompts) == 1
 
 
 @pytest.mark.parametrize("question, problem", [
