@@ -1466,7 +1466,7 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
                    _use_the_named_spacetime, _use_the_written_line_element, _use_the_named_hole,
                    _leave_out_an_unasked_point, amend_function, amend_equation,
                    amend_ode_in_closed_form, amend_parameters, amend_boundary_data,
-                   _radii_are_positive):
+                   _radii_are_positive, _use_the_stated_fluid):
         plan, settled = settle(question, plan)
         notes += settled
     return plan, notes
@@ -1557,6 +1557,56 @@ def _use_the_named_spacetime(question: str, plan: dict) -> tuple[dict, list[str]
     return (_with_args(plan, i, {**args, "metric": fits[0]}),
             [f"{plan['steps'][i].get('id')}: the metric {metric} read as {fits[0]}, the "
              f"spacetime the question names"])
+
+
+def _use_the_stated_fluid(question: str, plan: dict) -> tuple[dict, list[str]]:
+    """A power t^(k p) of a flat power-law FLRW plan (a = t^p) whose density exponent k is
+    not that of the question's fluid (rho ∝ a^-n, so rho ∝ t^(-n p)) is t^(±n p), the sign
+    kept: ``t^(3*p*(1 + (1/2)))`` for radiation (n = 4) is ``t^(4*p)``. Only where the
+    plan writes one wrong |k| (see :func:`_fluid_problems`)."""
+    try:
+        view = PlanView.of(plan)
+    except (TypeError, ValueError, AttributeError):
+        return plan, []
+    stated = _stated_density_power(question)
+    if stated is None or not _fluid_problems(question, view):
+        return plan, []
+    p = sp.Symbol("p", real=True)
+    found: dict[str, str] = {}
+
+    def rewrite(text: str) -> str:
+        out, i = [], 0
+        for m in re.finditer(r"\bt\s*(?:\^|\*\*)\s*\(", text):
+            depth, j = 1, m.end()
+            while j < len(text) and depth:
+                depth += {"(": 1, ")": -1}.get(text[j], 0)
+                j += 1
+            try:
+                k = sp.nsimplify(parse_expr(text[m.end():j - 1]) / p)
+            except (ParseError, ValueError, TypeError):
+                continue
+            if not k.is_number or k == 0 or abs(k) == stated:
+                continue
+            power = f"t^({'-' if k < 0 else ''}{stated}*p)"
+            found[text[m.start():j]] = power
+            out.append(text[i:m.start()] + power)
+            i = j
+        return "".join(out) + text[i:]
+
+    steps = []
+    for step in plan.get("steps", []):
+        if step.get("tool") == "curvature" or not isinstance(step.get("args"), dict):
+            steps.append(step)
+            continue
+        args = {k: rewrite(v) if isinstance(v, str) else
+                [rewrite(x) if isinstance(x, str) else x for x in v] if isinstance(v, list)
+                else v for k, v in step["args"].items()}
+        steps.append({**step, "args": args})
+    if len({abs(sp.nsimplify(parse_expr(w[w.index("(") + 1:-1]) / p)) for w in found}) != 1:
+        return plan, []
+    return ({**plan, "steps": steps},
+            [f"{old} read as {new} (the question's rho ∝ a^-{stated})"
+             for old, new in found.items()])
 
 
 def _leave_out_an_unasked_point(question: str, plan: dict) -> tuple[dict, list[str]]:

@@ -498,6 +498,14 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
                      "assumptions": {"M": "positive", "a": "positive", "Q": "positive",
                                      "r": "positive"}})),
      "r^2 - 2*M*r + a^2 read as r^2 - 2*M*r + a^2 + Q^2, kerr-newman's"),
+    # the density of the question's fluid (radiation, rho ∝ a^-4 ∝ t^(-4p)) written as that
+    # of another (w = 1/2)
+    ("Radiation era: flat FLRW with a ~ t^p and rho ~ a^-4. Get p from G_tt = 8 pi rho.",
+     plan((CURVATURE, {"metric": "ds^2 = -dt^2 + t^(2*p)*(dx^2 + dy^2 + dz^2)",
+                       "quantity": "einstein", "component": "t,t"}),
+          ("differentiate", {"expression": "log($s1*t^(3*p*(1 + (1/2))))", "variable": "t"}),
+          ("solve", {"equations": ["$s2 = 0"], "variables": ["p"]})),
+     "t^(3*p*(1 + (1/2))) read as t^(4*p)"),
     # the line element the question writes, copied with a slip (Kasner with t = tau^3: the
     # power of dz^2 is -2), or a catalogue family in its place (Morris-Thorne leaves Phi(r)
     # free; the Ellis wormhole has none, and R = -2 b^2/(l^2 + b^2)^2)
@@ -773,6 +781,28 @@ def test_a_radius_solved_for_is_positive(tmp_path):
         answer = agent.ask(question)
         assert answer.verified, answer.reason
         assert sp.simplify(parse_expr(answer.final.value) - parse_expr("6*M")) == 0
+        assert len(planner.prompts) == 1
+
+
+def test_the_fluid_the_question_states_gives_its_exponent(tmp_path):
+    """The radiation era planned with another fluid's density (t^(9p/2), w = 1/2) answered
+    p = 4/9; amended to the question's rho ∝ a^-4 the answer is a ∝ t^(1/2) (Weinberg
+    2008, sec. 1.5: a ∝ t^(2/(3(1 + w))), w = 1/3), without asking the planner again."""
+    from agent import Agent
+    question = "Radiation era: flat FLRW with a ~ t^p and rho ~ a^-4. Get p from G_tt = 8 pi rho."
+    wrong = plan((CURVATURE, {"metric": "ds^2 = -dt^2 + t^(2*p)*(dx^2 + dy^2 + dz^2)",
+                              "quantity": "einstein", "component": "t,t"}),
+                 ("differentiate", {"expression": "log($s1*t^(3*p*(1 + (1/2))))",
+                                    "variable": "t"}),
+                 ("solve", {"equations": ["$s2 = 0"], "variables": ["p"]}))
+    with Agent(checkpoints=str(tmp_path / "c.sqlite"), feedback=str(tmp_path / "f.sqlite"),
+               retrieve_k=0, tool_timeout=120) as agent:
+        planner = scripted(agent, wrong)
+        answer = agent.ask(question)
+        assert answer.verified, answer.reason
+        values = parse_expr(str(answer.final.value))
+        values = list(values) if isinstance(values, (list, tuple)) else [values]
+        assert len(values) == 1 and abs(float(values[0]) - 0.5) < 1e-12
         assert len(planner.prompts) == 1
 
 
