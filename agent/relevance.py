@@ -1532,14 +1532,24 @@ def _compute_the_asked_component(question: str, plan: dict) -> tuple[dict, list[
         return plan, []
     referenced = {m.group(1) for s in plan.get("steps", [])
                   for m in REFERENCE.finditer(str(s.get("args", {})))}
+    kind, indices = asked[0]
+    component = ",".join(indices)
     for i, args in _curvature_args(plan):
         step = plan["steps"][i].get("id")
-        if (asked[0][0] == args.get("quantity") and not args.get("component")
-                and step == plan.get("final") and step not in referenced):
-            component = ",".join(asked[0][1])
+        if step != plan.get("final") or step in referenced:
+            continue
+        if kind == args.get("quantity") and not args.get("component"):
             return (_with_args(plan, i, {**args, "component": component}),
                     [f"{step}: the component {component} the question asks for is computed"])
+        if kind != args.get("quantity") and args.get("quantity") in _TENSORS:
+            # the index notation names the tensor: R^t_{rtr} is Riemann's, R_tt Ricci's
+            return (_with_args(plan, i, {**args, "quantity": kind, "component": component}),
+                    [f"{step}: {args.get('quantity')} read as {kind} {component}, the "
+                     f"component the question writes"])
     return plan, []
+
+
+_TENSORS = {"christoffel", "riemann", "ricci", "einstein", "weyl", "stress_energy"}
 
 
 def _use_the_named_spacetime(question: str, plan: dict) -> tuple[dict, list[str]]:

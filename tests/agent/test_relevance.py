@@ -473,6 +473,11 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
     ("Set a = 0 in Kerr–Newman and give the Einstein tensor component G_tt",
      plan((CURVATURE, {"metric": "kerr_newman", "quantity": "einstein",
                        "parameters": {"a": "0"}})), "the component t,t"),
+    # the tensor the index notation names: R^φ_rφr has four indices, Riemann's (a held-out
+    # phrasing the planner answered with Ricci's R_φr)
+    ("Find R^φ_rφr for the closed Friedmann universe",
+     plan((CURVATURE, {"metric": "flrw_closed", "quantity": "ricci", "component": "phi,r"})),
+     "ricci read as riemann phi,r,phi,r"),
     ("Is Taub–NUT a vacuum spacetime?",
      plan((CURVATURE, {"metric": "taub_nut", "quantity": "ricci_flat",
                        "parameters": {"a": "positive"}})), "a = positive left out"),
