@@ -77,6 +77,13 @@ def test_every_plan_the_training_generator_writes_passes():
 
 # a heat flux into the rod through x = 0 written as the plan's neumann value; the outward flux
 # there is -u_x = -2
+# the radiation era (rho ∝ a^-4) planned with the density of another fluid: t^(9p/2), w = 1/2
+RADIATION_AS_W_HALF = (
+    "Radiation era: flat FLRW with a ~ t^p and rho ~ a^-4. Get p from G_tt = 8 pi rho.",
+    plan((CURVATURE, {"metric": "ds^2 = -dt^2 + t^(2*p)*(dx^2 + dy^2 + dz^2)",
+                      "quantity": "einstein", "component": "t,t"}),
+         ("differentiate", {"expression": "log($s1*t^(3*p*(1 + (1/2))))", "variable": "t"}),
+         ("solve", {"equations": ["$s2 = 0"], "variables": ["p"]})))
 HEAT_FLUX = ("Heat u_t = u_xx on 0<x<1, 0<t<1 with u_x(0,t) = 2, u(1,t) = 0 and u(x,0) = 0.",
              plan(("solve_pde", {"spec": {"variables": {"x": [0, 1], "t": [0, 1]},
                                           "equations": ["u_t = u_xx"],
@@ -221,11 +228,7 @@ SLIPS = [
                                                   "value": "0"},
                                                  {"kind": "initial", "value": "x*(1 - x)"}]}})),
      "boundary data u = 0 on the boundary"),
-    ("Radiation era: flat FLRW with a ~ t^p and rho ~ a^-4. Get p from G_tt = 8 pi rho.",
-     plan((CURVATURE, {"metric": "ds^2 = -dt^2 + t^(2*p)*(dx^2 + dy^2 + dz^2)",
-                       "quantity": "einstein", "component": "t,t"}),   # w = 1/2, not 1/3
-          ("differentiate", {"expression": "log($s1*t^(3*p*(1 + (1/2))))", "variable": "t"}),
-          ("solve", {"equations": ["$s2 = 0"], "variables": ["p"]})), "rho ∝ a^-4"),
+    (*RADIATION_AS_W_HALF, "rho ∝ a^-4"),
     ("Kretschmann scalar of Reissner–Nordström",   # evaluated where nobody asked
      plan((CURVATURE, {"metric": "reissner_nordstrom", "quantity": "kretschmann"}),
           ("limit", {"expression": "$s1", "variable": "r", "point": "Q"})),
@@ -505,12 +508,7 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
      "r^2 - 2*M*r + a^2 read as r^2 - 2*M*r + a^2 + Q^2, kerr-newman's"),
     # the density of the question's fluid (radiation, rho ∝ a^-4 ∝ t^(-4p)) written as that
     # of another (w = 1/2)
-    ("Radiation era: flat FLRW with a ~ t^p and rho ~ a^-4. Get p from G_tt = 8 pi rho.",
-     plan((CURVATURE, {"metric": "ds^2 = -dt^2 + t^(2*p)*(dx^2 + dy^2 + dz^2)",
-                       "quantity": "einstein", "component": "t,t"}),
-          ("differentiate", {"expression": "log($s1*t^(3*p*(1 + (1/2))))", "variable": "t"}),
-          ("solve", {"equations": ["$s2 = 0"], "variables": ["p"]})),
-     "t^(3*p*(1 + (1/2))) read as t^(4*p)"),
+    (*RADIATION_AS_W_HALF, "t^(3*p*(1 + (1/2))) read as t^(4*p)"),
     # the line element the question writes, copied with a slip (Kasner with t = tau^3: the
     # power of dz^2 is -2), or a catalogue family in its place (Morris-Thorne leaves Phi(r)
     # free; the Ellis wormhole has none, and R = -2 b^2/(l^2 + b^2)^2)
@@ -794,12 +792,7 @@ def test_the_fluid_the_question_states_gives_its_exponent(tmp_path):
     p = 4/9; amended to the question's rho ∝ a^-4 the answer is a ∝ t^(1/2) (Weinberg
     2008, sec. 1.5: a ∝ t^(2/(3(1 + w))), w = 1/3), without asking the planner again."""
     from agent import Agent
-    question = "Radiation era: flat FLRW with a ~ t^p and rho ~ a^-4. Get p from G_tt = 8 pi rho."
-    wrong = plan((CURVATURE, {"metric": "ds^2 = -dt^2 + t^(2*p)*(dx^2 + dy^2 + dz^2)",
-                              "quantity": "einstein", "component": "t,t"}),
-                 ("differentiate", {"expression": "log($s1*t^(3*p*(1 + (1/2))))",
-                                    "variable": "t"}),
-                 ("solve", {"equations": ["$s2 = 0"], "variables": ["p"]}))
+    question, wrong = RADIATION_AS_W_HALF
     with Agent(checkpoints=str(tmp_path / "c.sqlite"), feedback=str(tmp_path / "f.sqlite"),
                retrieve_k=0, tool_timeout=120) as agent:
         planner = scripted(agent, wrong)
