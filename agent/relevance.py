@@ -678,30 +678,68 @@ def _series_variable(question: str, view: PlanView) -> list[str]:
 
 def _rest_problems(question: str, view: PlanView) -> list[str]:
     """A motion that starts from rest ("released from rest", "starts at rest") has initial
-    velocity zero in the plan's ODE or PDE."""
-    if not _AT_REST.search(_plain(question)):
+    velocity zero in the plan's ODE or PDE; one that starts at the origin ("from rest at the
+    origin") has initial position zero."""
+    text = _plain(question)
+    rest, origin = bool(_AT_REST.search(text)), bool(_AT_ORIGIN.search(text))
+    if not rest and not origin:
         return []
     problems = []
     for s in view.steps:
         args = s.get("args", {})
         if s.get("tool") == "dsolve" and isinstance(args.get("conditions"), dict):
-            velocities = [v for k, v in args["conditions"].items()
-                          if re.fullmatch(r"\s*\w+'\s*\(.*\)\s*", str(k))]
+            data = [(bool(re.fullmatch(r"\s*\w+'\s*\(.*\)\s*", str(k))), v)
+                    for k, v in args["conditions"].items()
+                    if re.fullmatch(r"\s*\w+'?\s*\(.*\)\s*", str(k))]
         elif s.get("tool") == "solve_pde" and isinstance(args.get("spec"), dict):
-            velocities = [c.get("value", "0") for c in args["spec"].get("conditions") or []
-                          if isinstance(c, dict) and c.get("kind") == "initial"
-                          and c.get("derivative") == 1]
+            data = [(c.get("derivative") == 1, c.get("value", "0"))
+                    for c in args["spec"].get("conditions") or []
+                    if isinstance(c, dict) and c.get("kind") == "initial"
+                    and c.get("derivative", 0) in (0, 1)]
         else:
             continue
-        for v in velocities:
+        for velocity, v in data:
+            if not (rest if velocity else origin and not _spread_out(s)):
+                continue
             try:
-                moving = parse_expr(str(v)) != 0
+                nonzero = parse_expr(str(v)) != 0
             except (ParseError, ValueError):
                 continue
-            if moving:
+            if nonzero:
                 problems.append(f"the question starts from rest; the plan's initial velocity "
-                                f"is {v}")
+                                f"is {v}" if velocity else f"the question starts at the "
+                                f"origin; the plan's initial position is {v}")
     return problems
+
+
+def _library_problems(question: str, view: PlanView) -> list[str]:
+    """A library problem the question names (``the harmonic oscillator from the library``)
+    must be the one a ``solve_pde`` step solves (its family: ``wave`` covers ``wave_slow``)."""
+    from tools.pde.library import names
+    text = _plain(question)
+    named = [n for n in names()
+             if re.search(r"\b" + r"[\s_-]+".join(map(re.escape, n.split("_"))) + r"\b", text)]
+    problems = []
+    for s in view.steps:
+        solved = s.get("args", {}).get("problem") if s.get("tool") == "solve_pde" else None
+        if not named or not isinstance(solved, str) or any(
+                solved == n or solved.startswith(n + "_") or n.startswith(solved + "_")
+                for n in named):
+            continue
+        problems.append(f"the question names the library problem {' or '.join(named)}; the "
+                        f"plan solves {solved}")
+    return problems
+
+
+_AT_ORIGIN = re.compile(r"\b(?:at|from) the origin\b")
+
+
+def _spread_out(step: dict) -> bool:
+    """Whether a solve_pde step's unknown is a field over space (a string's shape is no
+    position of a particle at the origin)."""
+    spec = step.get("args", {}).get("spec")
+    variables = spec.get("variables") if isinstance(spec, dict) else None
+    return isinstance(variables, dict) and len(variables) > 1
 
 
 # boundary conditions a PDE question states in words: (kind, cue); a spec must hold that kind.
@@ -792,7 +830,9 @@ def _other_roots(question: str, view: PlanView, outputs: dict):
     text = _plain(question)
     outer, inner = re.search(_OUTER, text), re.search(_INNER, text)
     if bool(outer) == bool(inner):
-        return
+        if not _of_the_event_horizon(question):
+            return
+        outer, inner = True, False
     solves = {st.get("id") for st in view.steps if st.get("tool") == "solve"
               and list(st.get("args", {}).get("variables") or []) == ["r"]}
     for st in view.steps:
@@ -803,6 +843,23 @@ def _other_roots(question: str, view: PlanView, outputs: dict):
             k = _extreme(roots, largest=bool(outer))
             if k is not None and k != int(m.group(2)):
                 yield st.get("id"), m.group(1), int(m.group(2)), k, bool(outer)
+
+
+_HORIZON_QUANTITY = (r"surface gravity|\\kappa\b|κ|hawking|temperature|\barea\b|entropy|"
+                     r"angular velocity of the horizon|horizon angular velocity")
+
+
+def _of_the_event_horizon(question: str) -> bool:
+    """Whether the question asks for a quantity of a two-horizon hole's horizon (surface
+    gravity, temperature, area, angular velocity) and names neither horizon in words, or both
+    only in a formula (kappa = (r_+ - r_-)/...): the black hole's is the event horizon's, the
+    outer one (Schwarzschild-de Sitter, whose largest root is the cosmological horizon, aside)."""
+    text = _plain(question)
+    if re.search(r"\b(?:outer|outermost|inner|innermost|cauchy|cosmological|event) horizon", text):
+        return False
+    named = spacetimes(question)
+    return (bool(re.search(_HORIZON_QUANTITY, text)) and len(named) == 1
+            and bool(named[0]) and named[0] <= {"reissner_nordstrom", "kerr", "kerr_newman"})
 
 
 def settle_count(question: str, plan: dict, outputs: dict) -> tuple[dict, list[str]]:
@@ -1087,7 +1144,8 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
     for idle in _idle_steps(view):
         read.append("its steps")
         problems.append(idle)
-    for problem in _unasked_points(question, view) + _rest_problems(question, view):
+    for problem in (_unasked_points(question, view) + _rest_problems(question, view)
+                    + _library_problems(question, view)):
         read.append("its steps")
         problems.append(problem)
     for missing in _missing_conditions(question, view):

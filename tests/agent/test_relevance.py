@@ -363,6 +363,16 @@ SLIPS = [
           ("differentiate", {"expression": "1 - 2*M/r", "variable": "r"}),
           ("limit", {"expression": "$s2/(2)", "variable": "r", "point": "$s1[0]"})),
      "asks where (a radius)"),
+    # from rest at the origin: y(0) = 0 as well as y'(0) = 0 (y = t sin(t)/2 at resonance; a
+    # sampled plan started at y(0) = 1, and its solution satisfied the ODE)
+    ("An undamped oscillator driven at resonance, y'' + y = cos t, starting from rest at the "
+     "origin. Find y(t).",
+     plan(("dsolve", {"equation": "y'' + y = cos t", "function": "y", "variable": "t",
+                      "conditions": {"y(0)": "1", "y'(0)": "0"}})),
+     "starts at the origin; the plan's initial position is 1"),
+    # the library problem the question names, not another one of the library
+    ("Integrate the harmonic oscillator from the library over one period.",
+     plan(("solve_pde", {"problem": "heat"})), "names the library problem harmonic_oscillator"),
     # R after a line element is its Ricci scalar (BTZ: -6/l^2, not R_ab R^ab = 12/l^4)
     ("BTZ black hole ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2: what is R?",
      plan((CURVATURE, {"metric": "ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2",
@@ -741,9 +751,36 @@ def test_the_outer_horizon_asked_for_is_the_root_a_later_step_takes():
     assert settled["steps"][:2] == at["steps"][:2]
     outputs["s3"] = "kappa_+"
     assert all(c.passed for c in check_relevance(question, settled, outputs))
-    # the inner horizon asked for and taken, or no horizon named: nothing to settle
+    # the inner horizon asked for and taken: nothing to settle; no horizon named: the black
+    # hole's surface gravity is its event horizon's, r_+
     assert settle_count(question.replace("outer", "inner"), at, outputs)[1] == []
-    assert settle_count("Surface gravity of Reissner–Nordström", at, outputs)[1] == []
+    assert settle_count("Surface gravity of Reissner–Nordström", at, outputs)[0] == settled
+
+
+def test_a_black_holes_surface_gravity_is_its_event_horizons():
+    """Kerr with M = 1, a = 0.6 from kappa = (r_+ - r_-)/(2(r_+^2 + a^2)): the formula names
+    both roots, no horizon is named in words, and a sampled plan evaluated Delta'/(2(r^2 + a^2))
+    at r_- = 0.2 (-2, verified); the black hole's surface gravity is the event horizon's,
+    r_+ = 1.8: (1.8 - 0.2)/(2(1.8^2 + 0.36)) = 2/9."""
+    question = ("Surface gravity of a Kerr hole with M = 1, a = 0.6, from kappa = (r_+ - r_-)/"
+                "(2(r_+^2 + a^2)).")
+    at = plan(("solve", {"equations": ["r^2 - 2*1*r + 0.6^2 = 0"], "variables": ["r"],
+                         "assumptions": {"r": "positive"}}),
+              ("differentiate", {"expression": "r^2 - 2*1*r + 0.6^2", "variable": "r"}),
+              ("limit", {"expression": "$s2/(2*(r^2 + 0.6^2))", "variable": "r",
+                         "point": "$s1[0]"}))
+    outputs = {"s1": ["0.2", "1.8"], "s2": "2*r - 2", "s3": "-2"}
+    assert verdict(question, at) is not False                   # before the run: no roots
+    assert not check_relevance(question, at, outputs)[0].passed
+    settled, notes = settle_count(question, at, outputs)
+    assert settled["steps"][2]["args"]["point"] == "$s1[1]", notes
+    r = float(outputs["s1"][1])
+    assert abs((2 * r - 2) / (2 * (r ** 2 + 0.36)) - 2 / 9) < 1e-12
+    # the inner horizon named, or Schwarzschild-de Sitter (largest root: cosmological): as is
+    assert settle_count(question.replace("Surface gravity", "Surface gravity of the inner "
+                                         "horizon"), at, outputs)[1] == []
+    sds = "Surface gravity of Schwarzschild-de Sitter with M = 1, Lambda = 0.01"
+    assert settle_count(sds, at, outputs)[1] == []
 
 
 @pytest.mark.parametrize("question", [
