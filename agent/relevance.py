@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import math
 import random
 import re
 import unicodedata
@@ -712,6 +713,89 @@ def _rest_problems(question: str, view: PlanView) -> list[str]:
     return problems
 
 
+_BOUND = r"(-?\s*(?:\d+(?:\.\d+)?|\\?pi|π)(?:\s*/\s*\d+)?)"
+_BETWEEN = re.compile(_BOUND + r"\s*(?:<=?|\\leq?|≤|\\le|\\lt)\s*([a-z])\s*(?:<=?|\\leq?|≤|\\le|\\lt)\s*"
+                      + _BOUND + r"(?![\w.])")
+_IN = re.compile(r"\b([a-z])\s*(?:in|∈|\\in)\s*\[\s*" + _BOUND + r"\s*,\s*" + _BOUND
+                 + r"\s*\](?!\s*(?:\\times|×|x)\s*\[)")      # not [0,2] x [0,1] after a sum
+
+
+def stated_domain(question: str) -> dict[str, tuple[float, float]]:
+    """The intervals a question gives its variables (``-1<x<1``, ``0 <= t <= pi``,
+    ``x in [0, 2]``), as numbers.
+
+    >>> stated_domain(r"on the square -1<x<1, -1<y<1 with $0 \\le t \\le \\pi$")
+    {'x': (-1.0, 1.0), 'y': (-1.0, 1.0), 't': (0.0, 3.141592653589793)}
+    """
+    text = question.replace("−", "-").replace("$", " ")
+    found: dict[str, tuple[float, float]] = {}
+    for m in list(_BETWEEN.finditer(text)) + list(_IN.finditer(text)):
+        lo, name, hi = (m.group(1), m.group(2), m.group(3)) if m.re is _BETWEEN else \
+            (m.group(2), m.group(1), m.group(3))
+        try:
+            bounds = tuple(float(parse_expr(b.replace("\\pi", "pi").replace("π", "pi")))
+                           for b in (lo, hi))
+        except (ParseError, ValueError, TypeError):
+            continue
+        if bounds[0] < bounds[1]:
+            found.setdefault(name, bounds)
+    return found
+
+
+def _domain_problems(question: str, view: PlanView) -> list[str]:
+    """The interval a solve_pde spec gives a variable must be the one the question states."""
+    return [f"the question has {lo:g} < {name} < {hi:g}; the plan's {name} runs over "
+            f"[{a:g}, {b:g}]" for _, name, (lo, hi), (a, b) in _other_domains(question, view)]
+
+
+def _other_domains(question: str, view: PlanView):
+    """(step index, variable, the question's interval, the plan's) where they differ."""
+    stated = stated_domain(question)
+    for i, s in enumerate(view.steps):
+        spec = s.get("args", {}).get("spec") if s.get("tool") == "solve_pde" else None
+        variables = spec.get("variables") if isinstance(spec, dict) else None
+        if not stated or not isinstance(variables, dict):
+            continue
+        for name, interval in variables.items():
+            if name not in stated or not isinstance(interval, (list, tuple)) or len(interval) != 2:
+                continue
+            try:
+                planned = tuple(float(parse_expr(str(b))) for b in interval)
+            except (ParseError, ValueError, TypeError):
+                continue
+            if any(abs(a - b) > 1e-9 * max(1.0, abs(b)) for a, b in zip(planned, stated[name])):
+                yield i, name, stated[name], planned
+
+
+def _use_the_stated_domain(question: str, plan: dict) -> tuple[dict, list[str]]:
+    """Each interval of a solve_pde spec that is not the one the question states for that
+    variable is the question's (``-1<y<1`` planned as y in [0, 1])."""
+    try:
+        view = PlanView.of(plan)
+    except (TypeError, ValueError, AttributeError):
+        return plan, []
+    changes = list(_other_domains(question, view))
+    if not changes:
+        return plan, []
+    plan = json.loads(json.dumps(plan))
+    notes = []
+    for i, name, (lo, hi), (a, b) in changes:
+        plan["steps"][i]["args"]["spec"]["variables"][name] = [_bound(lo), _bound(hi)]
+        notes.append(f"{plan['steps'][i].get('id')}: {name} in [{a:g}, {b:g}] read as the "
+                     f"question's {lo:g} < {name} < {hi:g}")
+    return plan, notes
+
+
+def _bound(x: float) -> int | float | str:
+    """An end of an interval as a spec writes it: 1, 0.5, "pi/2"."""
+    if x == int(x):
+        return int(x)
+    over_pi = sp.nsimplify(x / math.pi, tolerance=1e-12, rational=True)
+    if abs(float(over_pi) * math.pi - x) < 1e-12 and sp.denom(over_pi) <= 12:
+        return sp.sstr(over_pi * sp.pi)
+    return x
+
+
 def _library_problems(question: str, view: PlanView) -> list[str]:
     """A library problem the question names (``the harmonic oscillator from the library``)
     must be the one a ``solve_pde`` step solves (its family: ``wave`` covers ``wave_slow``)."""
@@ -1145,7 +1229,7 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
         read.append("its steps")
         problems.append(idle)
     for problem in (_unasked_points(question, view) + _rest_problems(question, view)
-                    + _library_problems(question, view)):
+                    + _library_problems(question, view) + _domain_problems(question, view)):
         read.append("its steps")
         problems.append(problem)
     for missing in _missing_conditions(question, view):
@@ -1524,7 +1608,7 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
                    _use_the_named_spacetime, _use_the_written_line_element, _use_the_named_hole,
                    _leave_out_an_unasked_point, amend_function, amend_equation,
                    amend_ode_in_closed_form, amend_parameters, amend_boundary_data,
-                   _radii_are_positive, _use_the_stated_fluid):
+                   _radii_are_positive, _use_the_stated_fluid, _use_the_stated_domain):
         plan, settled = settle(question, plan)
         notes += settled
     return plan, notes
