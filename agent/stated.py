@@ -302,6 +302,15 @@ _AT_SIDE = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*\(([^()=]+)\)\s*=\s*")
 _AT_ENDS = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*=\s*([^=,;]+?)\s+(?:at|on)\s+(?:both\s+)?"
                       r"([a-z])\s*=\s*([^\s,;()]+)(?:\s*(?:,|and|&)\s*(?:\3\s*=\s*)?"
                       r"([^\s,;()]+?))?(?=[\s,;.$)]|$)")
+# the sides of a rectangle in x (across) and y (up) named in words: u = 0 on the bottom and
+# both sides; which end of which variable each word names (0 low, 1 high)
+_ON_SIDES = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*=\s*([^=,;]+?)\s+(?:on|at|along)\s+(?:the\s+)?"
+                       r"((?:(?:both|the|its|two|vertical|horizontal)\s+)*(?:bottom|top|left|right|"
+                       r"lower|upper|sides)\b(?:[\s,]+(?:and\s+)?(?:the\s+|both\s+|its\s+)*(?:bottom|"
+                       r"top|left|right|lower|upper|sides?|edges?|boundary)\b)*)", re.IGNORECASE)
+_SIDE_WORDS = {"bottom": [("y", 0)], "lower": [("y", 0)], "top": [("y", 1)],
+               "upper": [("y", 1)], "left": [("x", 0)], "right": [("x", 1)],
+               "sides": [("x", 0), ("x", 1)]}
 _ON_BOUNDARY = re.compile(r"(?<![\w\\])([A-Za-z]\w*)\s*=\s*([^=,;]+?)\s+on\s+(?:the\s+)?"
                           r"(?:whole\s+|entire\s+|all\s+of\s+the\s+)?boundary\b")
 
@@ -322,9 +331,10 @@ _ONE_END_AT_ZERO = re.compile(
     r"(?:held|kept|fixed|clamped|maintained)\s+at\s+(?:zero|0)\b", re.IGNORECASE)
 
 
-def _stated_boundary_data(question: str, context, space: list[str]):
+def _stated_boundary_data(question: str, context, space: list[str], spec: dict | None = None):
     """(``u`` or ``u_x`` as written, space variable or None for the whole boundary, where,
-    value text) for the boundary data the question writes out."""
+    value text) for the boundary data the question writes out; the sides of the rectangle
+    of ``spec`` named in words (``u = 0 on the bottom and both sides``) among them."""
     names = [str(v) for v in context.variables]
 
     def side(m: re.Match) -> tuple[str, str] | None:       # u(0,t): ("x", "0")
@@ -351,6 +361,14 @@ def _stated_boundary_data(question: str, context, space: list[str]):
                 yield m.group(1), m.group(3), end.rstrip(".$"), m.group(2)
     for m in _ON_BOUNDARY.finditer(prose):
         yield m.group(1), None, None, m.group(2)
+    intervals = (spec or {}).get("variables") if isinstance(spec, dict) else None
+    if sorted(space) == ["x", "y"] and isinstance(intervals, dict):
+        for m in _ON_SIDES.finditer(prose):
+            words = re.sub(r"\b(bottom|top|left|right|lower|upper)\s+(?:side|edge)s?\b", r"\1",
+                           m.group(3).lower())
+            for word in re.findall(r"bottom|top|left|right|lower|upper|sides", words):
+                for variable, end in _SIDE_WORDS[word]:
+                    yield m.group(1), variable, str(intervals[variable][end]), m.group(2)
     if len(context.unknown_names) == 1:            # said in words: the one unknown is zero
         (unknown,) = context.unknown_names
         if _ZERO_EVERYWHERE.search(prose) and not _SAVE.search(prose):
@@ -384,7 +402,7 @@ def _boundary_data(question: str, plan: dict):
         conditions = [c for c in spec.get("conditions") or []
                       if isinstance(c, dict) and c.get("kind") != "initial"]
         for name, variable, end, text in dict.fromkeys(
-                _stated_boundary_data(question, context, space)):
+                _stated_boundary_data(question, context, space, spec)):
             unknown, kind = _boundary_kind(name, context.unknown_names, variable)
             if unknown is None:
                 continue

@@ -528,6 +528,20 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
                                   "conditions": [{"kind": "dirichlet", "on": "boundary",
                                                   "value": "x^3 - 3*x*y^2"}]}})),
      "y in [0, 1] read as the question's -1 < y < 1"),
+    # the sides of the square named in words: u = 0 on the bottom, not another mode there
+    # (u = sinh(pi y) sin(pi x)/sinh(pi) needs u(x, 0) = 0; a sampled plan put sin(2 pi x)
+    # on the bottom, and the solver's error estimate passed)
+    (r"Steady temperature in the unit square: $\nabla^2 u = 0$, $u=0$ on the bottom and both "
+     r"sides, $u(x,1)=\sin\pi x$ on the top.",
+     plan(("solve_pde", {"spec": {"variables": {"x": [0, 1], "y": [0, 1]},
+                                  "equations": ["u_xx + u_yy = 0"],
+                                  "conditions": [{"kind": "dirichlet", "on": "x=0", "value": "0"},
+                                                 {"kind": "dirichlet", "on": "x=1", "value": "0"},
+                                                 {"kind": "dirichlet", "on": "y=0",
+                                                  "value": "sin(2*pi*x)"},
+                                                 {"kind": "dirichlet", "on": "y=1",
+                                                  "value": "sin(pi*x)"}]}})),
+     "the condition on y = 0 is the dirichlet datum u = 0"),
     # the line element the question writes, copied with a slip (Kasner with t = tau^3: the
     # power of dz^2 is -2), or a catalogue family in its place (Morris-Thorne leaves Phi(r)
     # free; the Ellis wormhole has none, and R = -2 b^2/(l^2 + b^2)^2)
