@@ -146,7 +146,7 @@ GATE = ["gr-schw-isotropic-vacuum", "gr-rn-vacuum", "gr-ads-ricci-scalar",
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(3600)                          # about 50 min on 2 cores
+@pytest.mark.timeout(3600)                          # about 45 min on 2 cores
 def test_a_round_trains_on_ratings_and_the_gate_promotes_only_a_better_planner(settings):
     from agent.training.policy import PolicyConfig, update_policy
     from agent.training.preferences import export
@@ -161,8 +161,11 @@ def test_a_round_trains_on_ratings_and_the_gate_promotes_only_a_better_planner(s
     registry.promote(first.id, reason="the round test starts here")
     assert registry.bootstrap().id == first.id
 
-    # 40 DPO steps of 4 pairs (with the chosen plans' NLL): about 12 min on 2 cores
-    config = RoundConfig(gate_ids=GATE, epochs=1.0, max_steps=40, reward_epochs=3.0)
+    # 40 DPO steps of 4 pairs (with the chosen plans' NLL): about 21 min on 2 cores. One
+    # epoch of the reward model (8 min for three): it starts as the planner's prior, which
+    # already orders 0.98 of the held-out pairs (three epochs: 0.96), and the DPO step does
+    # not use it
+    config = RoundConfig(gate_ids=GATE, epochs=1.0, max_steps=40, reward_epochs=1.0)
     record = run_round(settings, config, progress=False)
     print("round:", json.dumps({k: record[k] for k in ("pairs", "unpaired", "sources", "reward",
                                                         "outcome", "reason")}))
