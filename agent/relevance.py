@@ -477,16 +477,21 @@ _NUMBER = re.compile(r"(?<![\w.$\[])(\d+(?:\.\d+)?(?:e[+-]?\d+)?)")
 _CONSTANTS = {0.0, 1.0, 2.0, 3.0, 4.0, 0.5, 206264.806, 36525.0, 1476.625, 1.476625, 6.957e8}
 
 
+def _plan_numbers(view: PlanView) -> list[str]:
+    """The numbers the plan writes (integration bounds included, step references left out)."""
+    parts = [view.text()] + [str(s.get("args", {}).get(k, "")) for s in view.steps
+                             for k in ("lower", "upper")]
+    return _NUMBER.findall(re.sub(r"\$s\d+(?:\[\d+\])*", " ", " ; ".join(parts)))
+
+
 def _stray_numbers(question: str, view: PlanView) -> list[str]:
     """The plan's numbers that the question neither gives nor makes by one product or
     quotient of two of its numbers (10 solar masses times 1.476625 km)."""
     given = [float(x) for x in _NUMBER.findall(question.replace(",", " "))] + [2.0, 3.0]
     known = set(given) | {a * b for a in given for b in given} | \
         {a / b for a in given for b in given if b}
-    parts = [view.text()] + [str(s.get("args", {}).get(k, "")) for s in view.steps
-                             for k in ("lower", "upper")]
     stray = []
-    for text in _NUMBER.findall(re.sub(r"\$s\d+(?:\[\d+\])*", " ", " ; ".join(parts))):
+    for text in _plan_numbers(view):
         x = float(text)
         if x in _CONSTANTS or any(abs(x - k) <= 1e-9 * max(1.0, abs(k)) for k in known):
             continue
@@ -509,10 +514,7 @@ def _unused_measures(question: str, view: PlanView) -> list[str]:
     found = _MEASURE.findall(question.replace(",", ""))
     if not found:
         return []
-    parts = [view.text()] + [str(s.get("args", {}).get(k, "")) for s in view.steps
-                             for k in ("lower", "upper")]
-    used = [float(x) for x in _NUMBER.findall(re.sub(r"\$s\d+(?:\[\d+\])*", " ",
-                                                     " ; ".join(parts)))]
+    used = [float(x) for x in _plan_numbers(view)]
     given = [float(x) for x in _NUMBER.findall(question.replace(",", " "))]
     factors = {1.0, *range(2, 13), *_CONSTANTS, *given} - {0.0}
     factors |= {a * b for a in factors for b in factors}
@@ -1620,20 +1622,20 @@ def _radii_are_positive(question: str, plan: dict) -> tuple[dict, list[str]]:
     solved for r keeps r = 0 as well as 6M otherwise)."""
     if not _radii_named(_plain(question)):
         return plan, []
-    steps = plan.get("steps")
-    if not isinstance(steps, list):
+    steps = plan.get("steps") if isinstance(plan.get("steps"), list) else []
+    final = [i for i, st in enumerate(steps) if isinstance(st, dict)
+             and st.get("id") == plan.get("final") and st.get("tool") == "solve"
+             and isinstance(st.get("args"), dict)]
+    if not final:
         return plan, []
-    for i, step in enumerate(steps):
-        args = step.get("args") if isinstance(step, dict) else None
-        if (step.get("id") != plan.get("final") if isinstance(step, dict) else True) \
-                or step.get("tool") != "solve" or not isinstance(args, dict):
-            continue
-        assumed = args.get("assumptions") or {}
-        if "r" in (args.get("variables") or []) and isinstance(assumed, dict) \
-                and "r" not in assumed:
-            args = {**args, "assumptions": {**assumed, "r": "positive"}}
-            return _with_args(plan, i, args), [f"{step['id']}: r assumed positive (a radius)"]
-    return plan, []
+    i = final[0]
+    args = steps[i]["args"]
+    assumed = args.get("assumptions") or {}
+    if "r" not in (args.get("variables") or []) or not isinstance(assumed, dict) \
+            or "r" in assumed:
+        return plan, []
+    args = {**args, "assumptions": {**assumed, "r": "positive"}}
+    return _with_args(plan, i, args), [f"{steps[i]['id']}: r assumed positive (a radius)"]
 
 
 def _curvature_args(plan: dict):
@@ -1725,6 +1727,7 @@ def _use_the_stated_fluid(question: str, plan: dict) -> tuple[dict, list[str]]:
         return plan, []
     p = sp.Symbol("p", real=True)
     found: dict[str, str] = {}
+    wrong: set = set()                    # the |k| of the powers rewritten
 
     def rewrite(text: str) -> str:
         out, i = [], 0
@@ -1741,6 +1744,7 @@ def _use_the_stated_fluid(question: str, plan: dict) -> tuple[dict, list[str]]:
                 continue
             power = f"t^({'-' if k < 0 else ''}{stated}*p)"
             found[text[m.start():j]] = power
+            wrong.add(abs(k))
             out.append(text[i:m.start()] + power)
             i = j
         return "".join(out) + text[i:]
@@ -1754,7 +1758,7 @@ def _use_the_stated_fluid(question: str, plan: dict) -> tuple[dict, list[str]]:
                 [rewrite(x) if isinstance(x, str) else x for x in v] if isinstance(v, list)
                 else v for k, v in step["args"].items()}
         steps.append({**step, "args": args})
-    if len({abs(sp.nsimplify(parse_expr(w[w.index("(") + 1:-1]) / p)) for w in found}) != 1:
+    if len(wrong) != 1:
         return plan, []
     return ({**plan, "steps": steps},
             [f"{old} read as {new} (the question's rho ∝ a^-{stated})"

@@ -361,7 +361,7 @@ def _stated_boundary_data(question: str, context, space: list[str], spec: dict |
                 yield m.group(1), m.group(3), end.rstrip(".$"), m.group(2)
     for m in _ON_BOUNDARY.finditer(prose):
         yield m.group(1), None, None, m.group(2)
-    intervals = (spec or {}).get("variables") if isinstance(spec, dict) else None
+    intervals = spec.get("variables") if isinstance(spec, dict) else None
     if sorted(space) == ["x", "y"] and isinstance(intervals, dict):
         for m in _ON_SIDES.finditer(prose):
             words = re.sub(r"\b(bottom|top|left|right|lower|upper)\s+(?:side|edge)s?\b", r"\1",
