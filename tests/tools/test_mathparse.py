@@ -120,6 +120,19 @@ def test_a_function_without_brackets_takes_the_juxtaposed_factors(text, expected
     assert parse_expr("sech x + \\cosh x") == sp.sech(x) + sp.cosh(x)
 
 
+def test_results_as_sympy_prints_them_parse_back():
+    """A tool's result goes back through the parser (a check, the next step): an integral's
+    conditions print Min/Max, an angle atan2. Compared with SymPy's own objects."""
+    Q = sp.Symbol("Q", real=True)
+    printed = "sqrt(2)*I*Q**(3/2)*acosh(sqrt(Min(2, Q))/sqrt(Q)) + Max(x, y, 1) + atan2(y, x)"
+    assert parse_expr(printed) == (sp.sqrt(2) * sp.I * Q**sp.Rational(3, 2)
+                                   * sp.acosh(sp.sqrt(sp.Min(2, Q)) / sp.sqrt(Q))
+                                   + sp.Max(x, y, 1) + sp.atan2(y, x))
+    assert parse_expr(str(sp.atan2(1, 1))) == sp.pi / 4
+    with pytest.raises(ParseError, match="atan2 takes two arguments"):
+        parse_expr("atan2(y)")
+
+
 def test_undefined_function_application_versus_product():
     A = sp.Function("a", real=True)
     assert parse_expr("a(t)^2") == A(t)**2

@@ -343,7 +343,8 @@ class Parser:
         else:
             raise self.error(f"the function {tok.value!r} needs an argument", self.peek())
         if not fewest <= len(args) <= most:
-            allowed = "one argument" if most == 1 else "one or two arguments"
+            allowed = {(1, 1): "one argument", (1, 2): "one or two arguments",
+                       (2, 2): "two arguments"}.get((fewest, most), f"{fewest} to {most} arguments")
             raise self.error(f"{tok.value} takes {allowed}, not {len(args)}", tok)
         value = self.power(args[0], sp.Rational(1, 2), tok) if func is sp.sqrt else func(*args)
         return value if exponent is None else self.power(value, exponent, tok)

@@ -33,6 +33,8 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int, int]] = {
     "sqrt": (sp.sqrt, 1, 1), "Abs": (sp.Abs, 1, 1), "abs": (sp.Abs, 1, 1),
     "sign": (sp.sign, 1, 1), "LambertW": (sp.LambertW, 1, 2),
     "Heaviside": (sp.Heaviside, 1, 1), "erf": (sp.erf, 1, 1),
+    # as SymPy prints them in results (an integral's conditions, a two-argument arctangent)
+    "Min": (sp.Min, 2, 8), "Max": (sp.Max, 2, 8), "atan2": (sp.atan2, 2, 2),
 }
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "I": sp.I, "oo": sp.oo, "infinity": sp.oo}
