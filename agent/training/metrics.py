@@ -3,6 +3,8 @@
 * validity: the output parses as a plan and every step passes the registry's checks;
 * tool selection: the sequence of tools is the expected one;
 * exact match: the whole plan equals the expected one (key order aside);
+* equivalent: the same plan up to notation (``agent.training.equivalence``: renamed step ids,
+  ``pi`` written 3.14159..., the symmetric indices of a Ricci component swapped...);
 * latency (p50, p95) and generated tokens per second.
 """
 
@@ -13,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..plan import PlanError, parse_plan
+from .equivalence import equivalent
 
 
 @dataclass
@@ -25,6 +28,7 @@ class Outcome:
     tokens: int
     output: str
     error: str = ""
+    equivalent: bool = False
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Summary:
     validity: float
     tool_selection: float
     exact_match: float
+    equivalent_match: float
     p50_seconds: float
     p95_seconds: float
     tokens_per_second: float
@@ -65,8 +70,9 @@ def judge(planner, example: dict, count_tokens) -> Outcome:
     problems = planner.registry.check(plan)
     got = plan.model_dump(exclude_none=True)
     tools_ok = [s["tool"] for s in got["steps"]] == [s["tool"] for s in expected["steps"]]
-    return Outcome(example["id"], not problems, tools_ok, _same(got, expected), seconds,
-                   tokens, text, "; ".join(problems))
+    exact = _same(got, expected)
+    return Outcome(example["id"], not problems, tools_ok, exact, seconds, tokens, text,
+                   "; ".join(problems), equivalent=exact or equivalent(got, expected))
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -87,6 +93,7 @@ def summarise(examples: list[dict], outcomes: list[Outcome]) -> Summary:
         n=n, validity=sum(o.valid for o in outcomes) / n,
         tool_selection=sum(o.tools_ok for o in outcomes) / n,
         exact_match=sum(o.exact for o in outcomes) / n,
+        equivalent_match=sum(o.equivalent for o in outcomes) / n,
         p50_seconds=_quantile(seconds, 0.5), p95_seconds=_quantile(seconds, 0.95),
         tokens_per_second=sum(o.tokens for o in outcomes) / max(sum(seconds), 1e-9),
         by_intent={k: round(sum(v) / len(v), 3) for k, v in sorted(by_intent.items())})
