@@ -122,6 +122,15 @@ def test_a_plan_that_does_not_hold_together_is_drawn_again_with_a_new_seed():
         parse_plan(planner.last_output)
 
 
+def test_a_plan_naming_a_metric_the_catalogue_lacks_is_drawn_again():
+    made_up = json.dumps({"steps": [{"id": "s1", "tool": "curvature", "args": {
+        "metric": "wave", "quantity": "kretschmann"}}], "final": "s1"})
+    planner = _Draws([made_up, made_up.replace('"wave"', '"pp_wave"')])
+    assert json.loads(planner.propose("Kretschmann scalar of a pp-wave"))["steps"][0][
+        "args"]["metric"] == "pp_wave"
+    assert len(planner.drawn) == 2
+
+
 @pytest.mark.slow
 def test_base_model_constrained_output_is_always_an_acceptable_plan():
     # the base model may repeat a step up to the schema's MAX_STEPS: room for that

@@ -53,24 +53,60 @@ def test_every_target_plan_is_valid(examples):
         assert "{question}" not in json.dumps(e.plan)
 
 
-def test_target_plans_are_what_the_constrained_decoder_can_write(examples):
-    """The completions (canonical key order, plain characters) must be accepted token by
-    token by the xgrammar grammar of the plan schema, or constrained decoding would fight
-    the fine-tuned model."""
+@pytest.fixture(scope="module")
+def grammar():
+    """The tokenizer and the compiled plan grammar, as the constrained decoder uses them."""
     xgr = pytest.importorskip("xgrammar")
     from transformers import AutoTokenizer
     from agent.model import base_checkpoint
-    registry = default_registry()
     tokenizer = AutoTokenizer.from_pretrained(base_checkpoint())
     info = xgr.TokenizerInfo.from_huggingface(tokenizer, vocab_size=262144)
-    grammar = compile_plan_grammar(xgr.GrammarCompiler(info), registry)
+    return tokenizer, compile_plan_grammar(xgr.GrammarCompiler(info), default_registry())
+
+
+def _accepts(grammar, text: str) -> bool:
+    import xgrammar as xgr
+    tokenizer, compiled = grammar
+    matcher = xgr.GrammarMatcher(compiled)
+    ids = tokenizer(text, add_special_tokens=False).input_ids
+    return all(matcher.accept_token(t) for t in ids) and \
+        matcher.accept_token(tokenizer.eos_token_id) and matcher.is_terminated()
+
+
+def test_target_plans_are_what_the_constrained_decoder_can_write(examples, grammar):
+    """The completions (canonical key order, plain characters) must be accepted token by
+    token by the xgrammar grammar of the plan schema, or constrained decoding would fight
+    the fine-tuned model."""
+    registry = default_registry()
     rng = random.Random(0)
     for e in rng.sample(examples, 60):
         text = plan_text(canonical(e.plan, registry))
-        matcher = xgr.GrammarMatcher(grammar)
-        ids = tokenizer(text, add_special_tokens=False).input_ids
-        assert all(matcher.accept_token(t) for t in ids), text
-        assert matcher.accept_token(tokenizer.eos_token_id) and matcher.is_terminated()
+        assert _accepts(grammar, text), text
+
+
+def test_the_grammar_writes_latex_line_elements(grammar):
+    """Backslashes and all: a pattern on the metric string (to rule out made-up catalogue
+    names) would forbid them, as xgrammar's string patterns admit no backslash."""
+    line = "ds^2 = -\\left(1-\\frac{k}{r^2}\\right)dt^2 + \\frac{dr^2}{1-\\frac{k}{r^2}}"
+    plan = {"steps": [{"id": "s1", "tool": "curvature",
+                       "args": {"metric": line, "quantity": "ricci_scalar"}}], "final": "s1"}
+    assert _accepts(grammar, plan_text(plan))
+
+
+@pytest.mark.parametrize("metric, known", [
+    ("pp_wave", True), ("Schwarzschild", True), ("flat", True), ("ds^2 = -dt^2 + t^2 dx^2", True),
+    ("-dt^2 + dx^2", True), ("wave", False), ("milne_cylindrical", False),
+    ("schwarzschild_flat", False)])
+def test_an_unknown_catalogue_name_fails_the_check_with_close_matches(metric, known):
+    """Names a tuned planner made up on held-out questions (the catalogue has pp_wave and
+    milne, no wave or milne_cylindrical) fail before anything runs, so the planner draws
+    again; aliases and line elements pass."""
+    plan = {"steps": [{"id": "s1", "tool": "curvature",
+                       "args": {"metric": metric, "quantity": "ricci_scalar"}}], "final": "s1"}
+    problems = default_registry().check(Plan.model_validate(plan))
+    assert (problems == []) is known
+    if not known:
+        assert "unknown metric" in problems[0] and "close matches" in problems[0]
 
 
 def test_every_argument_of_the_plan_schema_is_typed():

@@ -18,7 +18,7 @@ from typing import Literal
 
 import sympy as sp
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from tools.base import StrictArgs, Tool, ToolResult
 from tools.mathparse import parse_expr
@@ -47,6 +47,19 @@ class Curvature(Tool):
             default=None, max_length=200,
             description="one component of a tensor by coordinate names, e.g. 't,t' or 'r,t,t'")
         timeout: float = Field(default=120.0, gt=0, le=3600)
+
+        @field_validator("metric")
+        @classmethod
+        def _a_known_metric(cls, text: str) -> str:
+            """An unknown catalogue name fails here, with its close matches, not when the
+            tool runs: a planner's output naming one is drawn again (``Planner.propose``).
+            Anything that reads as a line element is parsed when the tool runs. (Not in the
+            decoding grammar: xgrammar's string patterns admit no backslash, and LaTeX line
+            elements need them.)"""
+            if "=" in text or text.lstrip(" -").startswith("d"):
+                return text
+            catalog.canonical_name(text)
+            return text
 
         def resolve(self):
             """The metric: a catalogue name (with parameter values) or a line element."""
