@@ -60,8 +60,8 @@ class Registry:
             required = set(schema.get("required", []))
             args = []
             for field, spec in schema.get("properties", {}).items():
-                kind = spec.get("type") or "/".join(dict.fromkeys(
-                    s.get("type", "?") for s in spec.get("anyOf", []))) or "value"
+                kind = spec.get("type") or "/".join(
+                    s.get("type", "?") for s in spec.get("anyOf", [])) or "value"
                 if "enum" in spec:
                     kind = "|".join(map(str, spec["enum"]))
                 fallback = {"object": {}, "array": []}.get(spec.get("type"))

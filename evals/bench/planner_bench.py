@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{backend:12s} {name:5s} n={r['n']:4d} valid {100 * r['validity']:5.1f} %  "
                   f"tools {100 * r['tool_selection']:5.1f} %  exact "
                   f"{100 * r['exact_match']:5.1f} %  (up to notation "
-                  f"{100 * r.get('equivalent_match', r['exact_match']):5.1f} %)  "
+                  f"{100 * r['equivalent_match']:5.1f} %)  "
                   f"p50 {r['p50_seconds']:6.2f} s  "
                   f"p95 {r['p95_seconds']:6.2f} s  {r['tokens_per_second']:6.1f} tok/s")
         t, b = result["tuned"], result["base"]
