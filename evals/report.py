@@ -47,6 +47,7 @@ def write_report(out: Path, results: list[dict], run: dict) -> dict:
               "created": time.strftime("%Y-%m-%d %H:%M:%S"),
               **summarise(results),
               "skipped": run.get("skipped", []),
+              **({"stopped": run["stopped"]} if run.get("stopped") else {}),
               "tasks": [{k: r.get(k) for k in TASK_KEYS} for r in results]}
     write_atomic(out / "report.json", json.dumps(report, indent=1, default=str))
     figures = plot(report, out)
@@ -69,6 +70,8 @@ def markdown(report: dict, figures: list[str] = ()) -> str:
                      f"{s['seconds']:.0f} |")
     if report.get("skipped"):
         lines += ["", f"Skipped (no reference plan): {', '.join(report['skipped'])}"]
+    if report.get("stopped"):
+        lines += ["", f"Stopped early: {report['stopped']}"]
     lines += [""] + [f"![{Path(f).stem}]({Path(f).name})" for f in figures]
     wrong = [t for t in report["tasks"] if not t["correct"]]
     if wrong:

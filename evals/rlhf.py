@@ -71,27 +71,59 @@ def summary(report: dict) -> dict:
 
 
 def evaluate(registry, version_id: str, tasks: list[Task], workers: int = 1,
-             time_limit: float = 300.0, progress: bool = True) -> dict:
+             time_limit: float = 300.0, progress: bool = True,
+             against: dict | None = None) -> dict:
     """The figures of a registered planner version on ``tasks`` (computed once per eval set
-    and stored with the version)."""
+    and stored with the version). With ``against``, the current version's figures on the same
+    tasks, the run stops as soon as the version cannot match them: more wrong answers, or more
+    verified-and-wrong ones, than the current version gives in all. Its figures then say where
+    it stopped (``stopped``, ``n_run``) and the best accuracy it could still have reached."""
     key = eval_key(tasks)
     version = registry.get(version_id)
-    if key in (version.metrics or {}):
-        return version.metrics[key]
+    known = (version.metrics or {}).get(key)
+    if known and not known.get("stopped"):
+        return known
     adapter = "none" if version.path is None else str(version.path)
     out = Path(registry.root) / "evals" / f"{version_id}-{key}"
     report = run_eval(tasks, out, mode="planner", workers=workers, time_limit=time_limit,
                       settings={"planner": "transformers", "adapter": adapter},
-                      label=f"planner {version_id}", progress=progress)
+                      label=f"planner {version_id}", progress=progress,
+                      stop=None if against is None else cannot_match(against, len(tasks)))
     figures = summary(report)
+    if report.get("stopped"):
+        run, n = figures["n_tasks"], len(tasks)
+        figures.update(n_tasks=n, n_run=run, stopped=report["stopped"],
+                       accuracy=round((figures["n_correct"] + n - run) / n, 4),
+                       run_ids=sorted(t["id"] for t in report["tasks"]))
     registry.set_metrics(version_id, key, figures)
     return figures
 
 
+def cannot_match(current: dict, n: int):
+    """A stop rule for a candidate's eval run on ``n`` tasks: a reason once its results so far
+    already give more wrong, or more verified-and-wrong, answers than ``current`` in all."""
+    allowed = current["n_tasks"] - current["n_correct"]
+
+    def stop(results: list[dict]) -> str | None:
+        wrong = sum(not r.get("correct") for r in results)
+        lies = sum(bool(r.get("verified")) and not r.get("correct") for r in results)
+        if lies > current["verified_wrong"]:
+            return (f"{lies} verified-and-wrong after {len(results)} of {n} tasks, where the "
+                    f"current planner gives {current['verified_wrong']}")
+        if wrong > allowed:
+            return (f"{wrong} wrong after {len(results)} of {n} tasks, where the current "
+                    f"planner gets {allowed} wrong in all")
+        return None
+    return stop
+
+
 def decide(current: dict, candidate: dict) -> Decision:
     """Promote only when accuracy does not drop and verified-and-wrong does not rise. The
-    reason names the tasks the candidate newly gets right and those it newly gets wrong."""
+    reason names the tasks the candidate newly gets right and those it newly gets wrong (of
+    those it ran, when its run stopped early)."""
     was, now = set(current.get("correct_ids", ())), set(candidate.get("correct_ids", ()))
+    if "run_ids" in candidate:
+        was &= set(candidate["run_ids"])
     changed = "".join(f"; {what}: {', '.join(sorted(ids))}" for what, ids in
                       (("gained", now - was), ("lost", was - now)) if ids)
     decision = _decide(current, candidate)
@@ -104,7 +136,8 @@ def _decide(current: dict, candidate: dict) -> Decision:
         return Decision(False, f"verified-and-wrong rose from {current['verified_wrong']} to "
                                f"{candidate['verified_wrong']}", current, candidate)
     if candidate["accuracy"] < current["accuracy"]:
-        return Decision(False, f"accuracy dropped from {current['accuracy']:.3f} to "
+        bound = "at most " if candidate.get("stopped") else ""
+        return Decision(False, f"accuracy dropped from {current['accuracy']:.3f} to {bound}"
                                f"{candidate['accuracy']:.3f}", current, candidate)
     return Decision(True, f"accuracy {current['accuracy']:.3f} -> {candidate['accuracy']:.3f}, "
                           f"verified-and-wrong {current['verified_wrong']} -> "
@@ -113,13 +146,18 @@ def _decide(current: dict, candidate: dict) -> Decision:
 
 def gate(registry, candidate_id: str, tasks: list[Task], workers: int = 1,
          time_limit: float = 300.0, progress: bool = True) -> Decision:
-    """Evaluate the current version and ``candidate_id`` on ``tasks``; promote or refuse."""
+    """Evaluate the current version and ``candidate_id`` on ``tasks``; promote or refuse. The
+    candidate's run stops once it cannot match the current version: refused without the
+    rest of the tasks (a broken planner is slow as well as wrong)."""
     current = registry.current()
     if current is None:
         raise RuntimeError("the registry has no current planner to compare with")
     before = evaluate(registry, current.id, tasks, workers, time_limit, progress)
-    after = evaluate(registry, candidate_id, tasks, workers, time_limit, progress)
+    after = evaluate(registry, candidate_id, tasks, workers, time_limit, progress,
+                     against=before)
     decision = decide(before, after)
+    if after.get("stopped"):
+        decision.reason += f" (stopped early: {after['stopped']})"
     reason = f"gate on {len(tasks)} tasks ({eval_key(tasks)}): {decision.reason}"
     if decision.promote:
         registry.promote(candidate_id, reason=reason)

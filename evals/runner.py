@@ -2,6 +2,9 @@
 
     run_eval(load_tasks("gr"), Path("out"), mode="planner", workers=2, time_limit=300)
 
+A run can stop early: ``stop`` sees the results so far after each task and returns a reason
+to take no more (the gate's verdict on a candidate can be sure before its last task).
+
 Each finished task is appended to ``DIR/results.jsonl`` at once, so an interrupted run loses
 only the tasks in flight: started again on the same ``DIR`` it skips what is there. ``DIR/
 run.json`` records what was run (mode, planner settings, task files); a different set-up on
@@ -21,7 +24,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from agent.runner import spawn
 
@@ -36,10 +39,13 @@ class EvalError(RuntimeError):
 def run_eval(tasks: list[Task], out: Path, mode: str = "planner", workers: int = 1,
              time_limit: float = 600.0, settings: dict[str, Any] | None = None,
              label: str = "", source: str = "", progress: bool = True,
-             identity: dict[str, Any] | None = None) -> dict:
+             identity: dict[str, Any] | None = None,
+             stop: Callable[[list[dict]], str | None] | None = None) -> dict:
     """Run ``tasks`` into ``out`` and return the report (also written to ``out``).
     ``identity`` is what must match for a run to resume (default: ``settings``); a server
-    started for the run, on a port of the day, leaves its URL out of it."""
+    started for the run, on a port of the day, leaves its URL out of it. ``stop`` (the
+    results so far -> a reason, or None) ends the run early; the report says why in
+    ``stopped``."""
     if mode not in ("planner", "oracle"):
         raise EvalError(f"mode is 'planner' or 'oracle', not {mode!r}")
     out.mkdir(parents=True, exist_ok=True)
@@ -56,13 +62,17 @@ def run_eval(tasks: list[Task], out: Path, mode: str = "planner", workers: int =
     skipped = [t for t in todo if mode == "oracle" and t.plan is None]
     todo = [t for t in todo if t not in skipped]
     started = time.perf_counter()
-    if todo:
+    ids = {t.id for t in tasks}
+    seen = [r for r in done.values() if r["id"] in ids]           # results so far, in order
+    stopped = [stop(seen) if stop else None]
+    if todo and not stopped[0]:
         _run(todo, results_path, mode, settings, max(1, min(workers, len(todo))), time_limit,
-             progress)
+             progress, seen, stop, stopped)
     results = _read_results(results_path)
     ordered = [results[t.id] for t in tasks if t.id in results]
     return write_report(out, ordered, run | {"skipped": [t.id for t in skipped],
-                                             "wall_seconds": time.perf_counter() - started})
+                                             "wall_seconds": time.perf_counter() - started,
+                                             **({"stopped": stopped[0]} if stopped[0] else {})})
 
 
 def _label(mode: str, settings: dict) -> str:
@@ -104,7 +114,9 @@ def _read_results(path: Path) -> dict[str, dict]:
 
 
 def _run(tasks: list[Task], results_path: Path, mode: str, settings: dict, workers: int,
-         time_limit: float, progress: bool) -> None:
+         time_limit: float, progress: bool, seen: list[dict], stop, stopped: list) -> None:
+    """Run ``tasks`` in ``workers`` processes; after each result ``stop`` (given ``seen``, the
+    results so far) may set ``stopped[0]`` to a reason, and no further task starts."""
     from tqdm import tqdm
     pending: queue.Queue[Task] = queue.Queue()
     for task in tasks:
@@ -122,11 +134,14 @@ def _run(tasks: list[Task], results_path: Path, mode: str, settings: dict, worke
             correct[0] += bool(result.get("correct"))
             bar.update(1)
             bar.set_postfix(correct=correct[0])
+            seen.append(result)
+            if stop is not None and not stopped[0]:
+                stopped[0] = stop(seen)
 
     def serve() -> None:
         worker: _Worker | None = None
         try:
-            while True:
+            while not stopped[0]:
                 try:
                     task = pending.get_nowait()
                 except queue.Empty:

@@ -37,6 +37,26 @@ def test_the_gate_promotes_only_what_is_not_worse():
     assert traded.promote and traded.reason.endswith("; gained: c; lost: a")
 
 
+def test_the_gate_stops_a_candidate_once_it_cannot_match():
+    from evals.rlhf import cannot_match
+    current = figures(0.8, 0, ["a", "b", "c", "d", "e", "f", "g", "h"])     # 2 of 10 wrong
+    stop = cannot_match(current, 10)
+
+    def results(*marks):           # r: right; w: wrong; v: verified but wrong
+        return [{"id": f"t{i}", "correct": m == "r", "verified": m in "rv"}
+                for i, m in enumerate(marks)]
+    assert stop(results("r", "w", "r", "w")) is None        # could still tie
+    assert stop(results("w", "r", "w", "w")) == ("3 wrong after 4 of 10 tasks, where the "
+                                                 "current planner gets 2 wrong in all")
+    assert stop(results("r", "v")).startswith("1 verified-and-wrong after 2 of 10 tasks")
+    # its figures then give the best it could have reached: 1 right + 6 not run of 10
+    stopped = {**figures(0.7, 0, ["a"]), "n_run": 4, "stopped": "3 wrong after 4 of 10 tasks",
+               "run_ids": ["a", "b", "c", "i"]}
+    refused = decide(current, stopped)
+    assert not refused.promote
+    assert refused.reason == "accuracy dropped from 0.800 to at most 0.700; lost: b, c"
+
+
 @pytest.fixture
 def settings(tmp_path):
     return Settings(feedback=str(tmp_path / "feedback.sqlite"),

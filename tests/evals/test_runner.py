@@ -86,6 +86,25 @@ def test_an_interrupted_run_resumes_and_a_different_run_is_refused(task_file, tm
         run_eval(tasks[:3], out, mode="planner", progress=False, source="x")
 
 
+def test_a_run_stops_when_its_rule_says_and_resumes_without_it(task_file, tmp_path):
+    by_id = {t.id: t for t in load_tasks(task_file)}
+    tasks = [by_id["sign"], by_id["k"], by_id["flat"]]      # the verified-but-wrong one first
+
+    def stop(results):
+        lies = [r["id"] for r in results if r["verified"] and not r["correct"]]
+        return f"{lies[0]} is verified but wrong" if lies else None
+    out = tmp_path / "run"
+    report = run_eval(tasks, out, mode="oracle", progress=False, stop=stop)
+    assert report["stopped"] == "sign is verified but wrong"
+    assert [t["id"] for t in report["tasks"]] == ["sign"] and report["n_tasks"] == 1
+    assert "Stopped early: sign is verified but wrong" in (out / "report.md").read_text()
+    again = run_eval(tasks, out, mode="oracle", progress=False, stop=stop)   # still decided
+    assert again["stopped"] and len((out / "results.jsonl").read_text().splitlines()) == 1
+    whole = run_eval(tasks, out, mode="oracle", progress=False)
+    assert "stopped" not in whole and [t["id"] for t in whole["tasks"]] == ["sign", "k", "flat"]
+    assert whole["n_correct"] == 2
+
+
 def test_a_task_past_its_time_limit_is_an_error_and_the_run_goes_on(tmp_path):
     slow = {"id": "slow", "suite": "pde", "question": "train a PINN",
             "expect": {"kind": "field", "exact": "exp(-0.4*pi**2*t)*sin(pi*x)",
