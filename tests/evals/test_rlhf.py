@@ -166,7 +166,7 @@ GATE = ["gr-schw-isotropic-vacuum", "gr-rn-vacuum", "gr-ads-ricci-scalar",
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(3600)                          # about 45 min on 2 cores
+@pytest.mark.timeout(3600)                          # about 37 min on 2 cores
 def test_a_round_trains_on_ratings_and_the_gate_promotes_only_a_better_planner(settings):
     from agent.training.policy import PolicyConfig, update_policy
     from agent.training.preferences import export
@@ -181,11 +181,12 @@ def test_a_round_trains_on_ratings_and_the_gate_promotes_only_a_better_planner(s
     registry.promote(first.id, reason="the round test starts here")
     assert registry.bootstrap().id == first.id
 
-    # 40 DPO steps of 4 pairs (with the chosen plans' NLL): about 21 min on 2 cores. One
-    # epoch of the reward model (8 min for three): it starts as the planner's prior, which
-    # already orders 0.98 of the held-out pairs (three epochs: 0.96), and the DPO step does
-    # not use it
-    config = RoundConfig(gate_ids=GATE, epochs=1.0, max_steps=40, reward_epochs=1.0)
+    # 20 DPO steps of 4 pairs (with the chosen plans' NLL) at 1e-4: about 11 min on 2 cores
+    # (40 steps at 5e-5 took 21 min to mend as much). One epoch of the reward model (5 min):
+    # it starts as the planner's prior, which already orders 0.98 of the held-out pairs, and
+    # the DPO step does not use it
+    config = RoundConfig(gate_ids=GATE, epochs=1.0, max_steps=20, learning_rate=1e-4,
+                         reward_epochs=1.0)
     record = run_round(settings, config, progress=False)
     print("round:", json.dumps({k: record[k] for k in ("pairs", "unpaired", "sources", "reward",
                                                         "outcome", "reason")}))
@@ -203,19 +204,23 @@ def test_a_round_trains_on_ratings_and_the_gate_promotes_only_a_better_planner(s
     assert mended, after["correct_ids"]
 
     # a candidate trained on the ratings turned around (spam, or a confused rater) is worse:
-    # refused, and the served planner stays
+    # on the tasks the served planner gets right it slips, the gate stops at the first slip
+    # (it can no longer tie) and refuses it, and the served planner stays. (A broken planner
+    # is slow too: redrawn and replanned plans, up to a minute a task.)
     serving = registry.current()
     with FeedbackStore(settings.feedback_path()) as store:
         pairs = [asdict(p) for p in export(store).pairs]
-    flipped = [{**p, "chosen": p["rejected"], "rejected": p["chosen"]} for p in pairs[:64]]
+    flipped = [{**p, "chosen": p["rejected"], "rejected": p["chosen"]} for p in pairs[:32]]
     out = Path(settings.planner_registry).parent / "flipped"
     update_policy(serving.path, flipped, out, PolicyConfig(epochs=1.0, learning_rate=1e-3,
                                                            beta=0.5), progress=False)
     bad = registry.add(out, kind="dpo", parent=serving.id, note="trained on flipped ratings")
-    decision = gate(registry, bad.id, [t for t in load_tasks("gr") if t.id in GATE])
+    kept = [t for t in load_tasks("gr") if t.id in after["correct_ids"]]
+    decision = gate(registry, bad.id, kept)
     print("flipped:", decision.reason)
     assert not decision.promote, decision.reason
-    assert decision.candidate["accuracy"] < decision.current["accuracy"]
+    assert decision.current["accuracy"] == 1.0, decision.current     # greedy plans: as before
+    assert decision.candidate["stopped"] and decision.candidate["accuracy"] < 1.0
     assert registry.current().id == serving.id and registry.get(bad.id).status == "refused"
 
     # a rollback serves the planner from before the round again
