@@ -63,7 +63,7 @@ def run_eval(tasks: list[Task], out: Path, mode: str = "planner", workers: int =
     todo = [t for t in todo if t not in skipped]
     started = time.perf_counter()
     ids = {t.id for t in tasks}
-    seen = [r for r in done.values() if r["id"] in ids]           # results so far, in order
+    seen = [r for r in done.values() if r["id"] in ids]           # results so far, as they finished
     stopped = [stop(seen) if stop else None]
     if todo and not stopped[0]:
         _run(todo, results_path, mode, settings, max(1, min(workers, len(todo))), time_limit,
