@@ -227,7 +227,8 @@ DERIVED = (
     Ask("a series expansion", r"\bexpan(d|sion)\b|taylor|\bseries\b|to (first|second|third|"
         r"\w+th|\d+(st|nd|rd|th)?) order|leading (terms|order)|first terms", _uses("series"),
         "a plan for it expands with the series tool",
-        unless=r"deflect|bending|lensing|expanding universe|expansion rate|hubble"),
+        unless=r"deflect|bending|lensing|expanding universe|expansion rate|hubble"
+               r"|exponential expansion|power-law expansion|expansion exponent"),
 )
 
 # ---------------------------------------------------------------------- tensor components
@@ -613,6 +614,34 @@ def _unasked_points(question: str, view: PlanView) -> list[str]:
             for args in [s.get("args", {})]
             if {m.group(1) for m in REFERENCE.finditer(str(args.get("expression", "")))}
             & curvature]
+
+
+# what a question says when a plan may look for the photon sphere, the extremum of f/r^2
+# (words also when misspelt: liight, shhadow, imapct)
+_NULL_ORBITS = (r"\bnull\b|\bray|potential|f\s*\(r\)\s*/\s*r|\beikonal|quasinormal|\bqnm|ring"
+                r"|\br_\{?ph|\bb_\{?c\b")
+_NULL_WORDS = ("photon", "light", "shadow", "impact", "capture", "lensing", "deflection",
+               "bending", "bent", "starlight")
+
+
+def _about_null_orbits(question: str) -> bool:
+    text = _plain(question)
+    return bool(re.search(_NULL_ORBITS, text)) or any(
+        w.startswith(k) or difflib.SequenceMatcher(None, w, k).ratio() >= 0.8
+        for w in re.findall(r"[a-z]{4,}", text) for k in _NULL_WORDS)
+
+
+def _unasked_photon_sphere(question: str, view: PlanView) -> list[str]:
+    """A plan that finds the photon sphere (it differentiates f/r^2) for a question about
+    neither light nor null orbits: the horizons' merger of Schwarzschild-de Sitter computed
+    as a capture radius, and verified, since every step of it was right."""
+    if _about_null_orbits(question):
+        return []
+    return [f"{s.get('id')} finds the photon sphere (the extremum of f/r^2), which the "
+            f"question does not ask about"
+            for s in view.steps if s.get("tool") == "differentiate"
+            and re.search(r"\)\s*/\s*\(?r\s*(\^|\*\*)\s*2\s*\)?\s*$",
+                          str(s.get("args", {}).get("expression", "")))]
 
 
 # a question that asks where (the radius of the photon sphere, the ISCO, a horizon) and
@@ -1133,7 +1162,6 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
         return _quoted_instead(question, text)
     problems: list[str] = []
     read: list[str] = []
-    planned = ", ".join(sorted(q for q in view.quantities() if q)) or "no curvature"
     asked_components = components(question)
     for kind, idx in asked_components:
         read.append(f"{kind} {','.join(idx)}")
@@ -1153,29 +1181,8 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
         problems.append(f"the question asks for the component {asked_components[0][0]} "
                         f"{','.join(asked_components[0][1])}; the plan's answer solves for "
                         f"{', '.join(unknowns)}, which the question does not mention")
-    asked = _asked_quantities(text)
-    if asked_components:
-        asked = [a for a in asked if a.what not in ("the Christoffel symbols",
-                                                    "the Einstein tensor", "the Riemann tensor")]
-    for ask in _means(text, asked):
-        asked.remove(ask)
-        read.append(f"{ask.what} (as a means)")
-        final = view.final.get("args", {}) if view.final.get("tool") == "curvature" else {}
-        if final.get("quantity") == ask.needs and not final.get("component"):
-            problems.append(f"the question uses {ask.what} only on the way to its answer; "
-                            f"the plan's answer is {ask.what}")
-        elif not ask.holds(view):
-            problems.append(f"the question works through {ask.what}; the plan computes "
-                            f"{planned}")
-    for ask in asked:
-        read.append(ask.what)
-        if not ask.holds(view):
-            problems.append(f"the question asks for {ask.what}; the plan computes {planned}")
-    for ask in DERIVED:
-        if _asks(ask, text):
-            read.append(ask.what)
-            if (ask.any_plan or _curvature_free(view)) and not ask.holds(view):
-                problems.append(f"the question asks for {ask.what}: {ask.needs}")
+    more_read, more = _quantity_problems(question, text, view)
+    read, problems = read + more_read, problems + more
     named = spacetimes(question)
     allowed = _ALWAYS | _question_symbols(question) | set().union(
         *(PARAMETERS.get(n, set()) for names in named for n in names))
@@ -1230,7 +1237,8 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
     for idle in _idle_steps(view):
         read.append("its steps")
         problems.append(idle)
-    for problem in (_unasked_points(question, view) + _rest_problems(question, view)
+    for problem in (_unasked_points(question, view) + _unasked_photon_sphere(question, view)
+                    + _rest_problems(question, view)
                     + _library_problems(question, view) + _domain_problems(question, view)):
         read.append("its steps")
         problems.append(problem)
@@ -1263,8 +1271,7 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
         problems.append(f"the question gives {', '.join(unused)} (with units); the plan uses "
                         f"{'it' if len(unused) == 1 else 'them'} nowhere")
     metrics = [str(a.get("metric", "")) for a in view.curvature()]
-    catalogue = [_catalogue_name(m) for m in metrics
-                 if "d" not in m or not re.search(r"d\w*\s*\^|d\w+\s*d", m)]
+    catalogue = [_catalogue_name(m) for m in metrics if not _written_out(m)]
     if named and catalogue:
         allowed = set().union(*named)
         read.append("the spacetime")
@@ -1273,6 +1280,85 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
             problems.append(f"the question is about {_named(question)}; the plan computes "
                             f"with {', '.join(wrong)}")
     return _verdict(read, problems)
+
+
+def _planned(view: PlanView) -> str:
+    return ", ".join(sorted(q for q in view.quantities() if q)) or "no curvature"
+
+
+def _quantity_problems(question: str, text: str, view: PlanView, example: bool = False
+                       ) -> tuple[list[str], list[str]]:
+    """(what was read, problems) of the curvature and derived quantities ``text`` (the
+    question, plain) asks for, or works through: each has the steps it needs. Of an
+    ``example`` plan (:func:`shaped_for`) the steps of every derived quantity are asked, with
+    curvature steps or without unless the question asks for a curvature quantity too, and
+    those of the curvature quantities asked for not at all."""
+    read, problems = [], []
+    asked = _asked_quantities(text)
+    computed = bool(asked or components(question))   # curvature steps are the plan's own
+    if components(question):
+        asked = [a for a in asked if a.what not in ("the Christoffel symbols",
+                                                    "the Einstein tensor", "the Riemann tensor")]
+    for ask in _means(text, asked):
+        asked.remove(ask)
+        read.append(f"{ask.what} (as a means)")
+        final = view.final.get("args", {}) if view.final.get("tool") == "curvature" else {}
+        if final.get("quantity") == ask.needs and not final.get("component"):
+            problems.append(f"the question uses {ask.what} only on the way to its answer; "
+                            f"the plan's answer is {ask.what}")
+        elif not ask.holds(view):
+            problems.append(f"the question works through {ask.what}; the plan computes "
+                            f"{_planned(view)}")
+    for ask in asked if not example else ():
+        read.append(ask.what)
+        if not ask.holds(view):
+            problems.append(f"the question asks for {ask.what}; the plan computes "
+                            f"{_planned(view)}")
+    for ask in DERIVED:
+        if _asks(ask, text):
+            read.append(ask.what)
+            if ((ask.any_plan or _curvature_free(view) or example and not computed)
+                    and not ask.holds(view)):
+                problems.append(f"the question asks for {ask.what}: {ask.needs}")
+    return read, problems
+
+
+def shaped_for(question: str, plan: dict) -> bool:
+    """Whether ``plan`` takes the steps by which ``question`` plainly asks its answer to be
+    found -- a derived quantity (the extremum of f/r^2 for a photon sphere, V' = V'' = 0 for
+    the ISCO, f(r) = 0 for a horizon...), a curvature quantity it works through (the
+    Christoffel symbols for Omega^2), a search of the literature only for a question about
+    it (who, when, why...) -- whatever the plan's numbers and symbols. The planner shows a
+    solved example of that shape (another question's plan) in its prompt rather than the
+    nearest one in wording alone, which is often another intent's (the same spacetime's
+    curvature for its horizon). Which curvature quantity, component or spacetime is left to
+    the nearest example: the planner changes a quantity it is shown far more reliably than
+    the spacetime it copies (measured on held-out questions).
+
+    >>> horizon = {"steps": [{"id": "s1", "tool": "solve", "args": {
+    ...     "equations": ["1 - 2*M/r = 0"], "variables": ["r"]}}], "final": "s1"}
+    >>> kretschmann = {"steps": [{"id": "s1", "tool": "curvature", "args": {
+    ...     "metric": "kerr", "quantity": "kretschmann"}}], "final": "s1"}
+    >>> q = "Where is the horizon of Reissner-Nordstrom, f = 1 - 2M/r + Q^2/r^2?"
+    >>> shaped_for(q, horizon), shaped_for(q, kretschmann)
+    (True, False)
+    >>> quoted = {"steps": [{"id": "s1", "tool": "search_literature", "args": {
+    ...     "query": "horizon"}}], "final": "s1"}
+    >>> shaped_for(q, quoted), shaped_for("Why does Kerr have two horizons?", quoted)
+    (False, True)
+    """
+    view, text = PlanView.of(plan), _plain(question)
+    if set(view.tools()) <= {"search_literature"}:
+        computable = re.search(r"[=\d]", question) and any(_asks(a, text) for a in DERIVED)
+        return not (_quoted_instead(question, text) or computable
+                    and not re.search(_ABOUT_THE_LITERATURE, text))
+    return not _quantity_problems(question, text, view, example=True)[1]
+
+
+def _written_out(metric: str) -> bool:
+    """Whether a plan's metric is a line element, not a catalogue name (schwarzschild_de_sitter
+    is a name, though it has d_d in it)."""
+    return not re.fullmatch(r"\s*[A-Za-z][\w-]*\s*", metric)
 
 
 # a flat FLRW power law a = t^p filled with a fluid of rho ∝ a^-n, n = 3(1 + w); a plan that

@@ -30,7 +30,7 @@ def counterfactual_pairs(store, agent, per_plan: int = 3, seed: int = 0,
                          progress: bool = True, examples=None) -> list[Pair]:
     """Pairs (the rated plan, a slip of it) for every answer in ``store`` whose latest
     rating is +1 and that is not a follow-up (its prompt is the question alone, after the
-    nearest of the planner's solved ``examples`` when it has them)."""
+    solved example the planner shows for it, when it has ``examples``)."""
     from tqdm import tqdm
     registry = default_registry()
     latest = {}
@@ -54,7 +54,7 @@ def counterfactual_pairs(store, agent, per_plan: int = 3, seed: int = 0,
         for slip in mistakes(answer.plan, rng)[:per_plan]:
             result = agent.run_plan(slip, question=answer.question)
             if not judge(answer, result):
-                shown = examples.nearest(answer.question) if examples else ()
+                shown = examples.shown(answer.question) if examples else ()
                 pairs.append(Pair(render_tuned(answer.question, examples=shown), chosen,
                                   plan_text(canonical(slip, registry)), answer.question,
                                   "counterfactual"))

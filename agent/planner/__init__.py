@@ -68,7 +68,7 @@ class Planner:
         if self.tuned:
             bank = self.solved_examples()
             text = prompt.render_tuned(question, history=history, problems=problems,
-                                       examples=bank.nearest(question) if bank else ())
+                                       examples=bank.shown(question) if bank else ())
         else:
             text = prompt.render(question, self.registry, passages=passages, history=history,
                                  problems=problems, n_examples=self.settings.examples)

@@ -2,7 +2,12 @@
 verified plans, searched by meaning. The question nearest to the one asked goes into the
 prompt with its plan, so the 270M planner edits a plan it has seen rather than recalling one
 from its weights alone (on held-out phrasings the nearest training plan already has the right
-tools nine times in ten).
+tools nine times in ten). The example shown is the nearest one whose plan has the steps the
+question plainly asks for (``agent.relevance.shaped_for``: the Kretschmann scalar, a Riemann
+component, the ISCO through V' = V'' = 0...), when one of that shape is among the ``REACH``
+nearest: the question nearest in wording alone is often another intent's ("Ricci scalar" for
+"Kretschmann scalar", a curvature question of the same spacetime for its horizon), and the
+planner copies the shape it is shown.
 
 An adapter trained this way carries its examples in ``examples.jsonl`` beside its weights
 (one ``{"family", "question", "plan"}`` per line), so the prompt it was trained on travels
@@ -26,11 +31,13 @@ import json
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 FILE = "examples.jsonl"
 SHOWN = 1                              # solved examples in each prompt
+REACH = 32                             # nearest examples searched for one of the right shape
 
 
 class SolvedExamples:
@@ -46,19 +53,33 @@ class SolvedExamples:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def nearest(self, question: str, k: int = SHOWN, exclude: str = "") -> list[dict]:
+    def nearest(self, question: str, k: int = SHOWN, exclude: str = "",
+                fits: Callable[[dict], bool] | None = None) -> list[dict]:
         """The ``k`` rows nearest to ``question``, nearest last (next to the question in the
         prompt); rows of the family ``exclude`` are passed over (in training, a question
         never sees its own phrasing family, as a held-out question never does)."""
         from tools.retrieval.embedding import embed
-        return self.nearest_to(embed([question])[0], k, exclude)
+        return self.nearest_to(embed([question])[0], k, exclude, fits)
 
-    def nearest_to(self, vector: np.ndarray, k: int = SHOWN, exclude: str = "") -> list[dict]:
+    def nearest_to(self, vector: np.ndarray, k: int = SHOWN, exclude: str = "",
+                   fits: Callable[[dict], bool] | None = None) -> list[dict]:
+        """The ``k`` rows nearest to ``vector``, nearest last; with ``fits`` (a plan -> bool),
+        those among the ``REACH`` nearest whose plans fit, last, after the nearest others when
+        fewer fit."""
         scores = self.vectors @ vector
         if exclude:
             scores = np.where(self.families == exclude, -np.inf, scores)
-        best = np.argsort(-scores, kind="stable")[:k]
-        return [self.rows[i] for i in best[::-1] if np.isfinite(scores[i])]
+        order = [i for i in np.argsort(-scores, kind="stable")[:max(k, REACH if fits else k)]
+                 if np.isfinite(scores[i])]
+        chosen = [i for i in order if fits(self.rows[i]["plan"])][:k] if fits else order[:k]
+        others = [i for i in order if i not in chosen][:k - len(chosen)]
+        return [self.rows[i] for i in others[::-1] + chosen[::-1]]
+
+    def shown(self, question: str, k: int = SHOWN) -> list[dict]:
+        """The solved examples the planner's prompt shows for ``question``: the nearest
+        whose plans have the steps it asks for (:func:`agent.relevance.shaped_for`)."""
+        from ..relevance import shaped_for
+        return self.nearest(question, k, fits=lambda plan: shaped_for(question, plan))
 
     # ------------------------------------------------------------------ on disk
     def save(self, folder: Path) -> Path:

@@ -71,8 +71,8 @@ class _Candidate:
 
 def export(store, registry=None, examples=None) -> Preferences:
     """Pairs and unpaired examples from every answer and rating in ``store``, their prompts
-    as the planner being trained writes them: with the nearest of its solved ``examples``
-    (``agent.planner.examples``) when it was trained with them."""
+    as the planner being trained writes them: with the solved example of its ``examples``
+    it shows for the question (``agent.planner.examples``) when it was trained with them."""
     registry = registry or default_registry()
     traces = store.traces()
     latest: dict[str, object] = {}
@@ -87,7 +87,7 @@ def export(store, registry=None, examples=None) -> Preferences:
         answer = t.answer
         history = [previous[t.thread_id]] if t.thread_id in previous else []
         prompt = render_tuned(answer["question"], history=history,
-                              examples=examples.nearest(answer["question"]) if examples else ())
+                              examples=examples.shown(answer["question"]) if examples else ())
         questions[prompt] = answer["question"]
         if answer.get("plan"):
             previous[t.thread_id] = {"question": answer["question"],

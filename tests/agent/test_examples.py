@@ -125,3 +125,58 @@ def test_a_planner_whose_adapter_has_examples_shows_the_nearest(solved, tmp_path
     assert planner.last_prompt == render_tuned("Kretschmann scalar of Schwarzschild",
                                                examples=[ROWS[1]])
     assert solved_examples.of_adapter(adapter) is planner.solved_examples()
+
+
+
+SHAPES = [
+    {"family": "scalar#2", "question": "Ricci scalar of the Reissner-Nordstrom black hole",
+     "plan": _plan("reissner_nordstrom", "ricci_scalar")},
+    {"family": "lit#1", "question": "Who found the Reissner-Nordstrom black hole, and where is "
+                                    "its horizon discussed?",
+     "plan": {"steps": [{"id": "s1", "tool": "search_literature", "args": {
+         "query": "Reissner-Nordstrom horizon"}}], "final": "s1"}},
+    {"family": "horizon#0", "question": "Horizon radius of a black hole with f = 1 - 2M/r",
+     "plan": {"steps": [{"id": "s1", "tool": "solve", "args": {
+         "equations": ["1 - 2*M/r = 0"], "variables": ["r"]}}], "final": "s1"}},
+    {"family": "photon#0", "question": "Photon sphere of Schwarzschild, f = 1 - 2M/r",
+     "plan": {"steps": [
+         {"id": "s1", "tool": "differentiate", "args": {"expression": "(1 - 2*M/r)/r^2",
+                                                        "variable": "r"}},
+         {"id": "s2", "tool": "solve", "args": {"equations": ["$s1 = 0"],
+                                                "variables": ["r"]}}], "final": "s2"}},
+]
+
+
+@pytest.mark.parametrize("question, nearest, shown", [
+    # nearest in wording: a literature search about the same hole; asked: its horizon (f = 0)
+    ("Reissner-Nordstrom black hole, f = 1 - 2M/r + Q^2/r^2: where is its horizon?", 1, 2),
+    # nearest: the horizon's solve; asked: the photon sphere (the extremum of f/r^2)
+    ("Reissner-Nordstrom black hole, f = 1 - 2M/r + Q^2/r^2: at what radius can light orbit "
+     "in a circle?", 2, 3),
+    # the nearest has the steps asked for: it stays, another curvature quantity included (the
+    # planner changes the quantity it is shown, and copies the spacetime)
+    ("Kretschmann scalar of the Reissner-Nordstrom black hole", 0, 0),
+    # a question about the literature may be shown a literature plan
+    ("Who discovered the Reissner-Nordstrom black hole and its horizon?", 1, 1),
+])
+def test_the_example_shown_takes_the_steps_the_question_asks_for(question, nearest, shown):
+    from agent.relevance import check_relevance
+    solved = SolvedExamples(SHAPES)
+    assert solved.nearest(question)[0] == SHAPES[nearest]
+    assert solved.shown(question) == [SHAPES[shown]]
+    if nearest != shown:     # the relevance check would send the nearest's shape back
+        assert not any(c.passed for c in check_relevance(question, SHAPES[nearest]["plan"]))
+
+
+def test_with_no_example_of_the_shape_the_nearest_is_shown():
+    question = "Reissner-Nordstrom black hole, f = 1 - 2M/r + Q^2/r^2: where is its horizon?"
+    assert SolvedExamples(SHAPES[:2]).shown(question) == SHAPES[1:2]
+    two = SolvedExamples(SHAPES).shown(question, k=2)
+    assert two[-1] == SHAPES[2] and len(two) == 2     # the one that fits last, by the question
+
+
+def test_every_training_plan_takes_the_steps_of_its_own_question():
+    from agent.relevance import shaped_for
+    examples = [e.record() for e in draw(all_intents(), seed=0, scale=0.2)][:400]
+    misfits = [e["question"] for e in examples if not shaped_for(e["question"], e["plan"])]
+    assert not misfits

@@ -373,6 +373,17 @@ SLIPS = [
     # the library problem the question names, not another one of the library
     ("Integrate the harmonic oscillator from the library over one period.",
      plan(("solve_pde", {"problem": "heat"})), "names the library problem harmonic_oscillator"),
+    # the horizons of Schwarzschild-de Sitter merge at 9 Lambda M^2 = 1 (Nariai); a planner
+    # shown a capture-radius example found the photon sphere and b_c there instead, every
+    # step right, and it was verified
+    ("Schwarzschild–de Sitter, $f = 1 - 2M/r - \\Lambda r^2/3$: for what $\\Lambda$ do the "
+     "black-hole and cosmological horizons merge?",
+     plan(("differentiate", {"expression": "(1 - 2*M/r - Lambda*r^2/3)/r^2", "variable": "r"}),
+          ("solve", {"equations": ["$s1 = 0"], "variables": ["r"],
+                     "assumptions": {"M": "positive", "Lambda": "positive", "r": "positive"}}),
+          ("limit", {"expression": "r/sqrt(1 - 2*M/r - Lambda*r^2/3)", "variable": "r",
+                     "point": "$s2[0]"})),
+     "finds the photon sphere"),
     # R after a line element is its Ricci scalar (BTZ: -6/l^2, not R_ab R^ab = 12/l^4)
     ("BTZ black hole ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2: what is R?",
      plan((CURVATURE, {"metric": "ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2",
@@ -877,3 +888,18 @@ def test_a_library_problem_with_constants_in_the_question_is_left_as_it_is(quest
     sets (M = 2.5) are the library's own, and amending them raised KeyError('spec')."""
     library = plan(("solve_pde", {"problem": problem}))
     assert amend(question, library) == (library, [])
+
+
+@pytest.mark.parametrize("question", [
+    "Where is the photon sphere of f = 1 - 2M/r + Q^2/r^2?",
+    "At what radius can liight orbit in a circle around a Schwarzschild black hole?",
+    "How big does the black hole shhadow look, in terms of b_c, for Reissner–Nordström?",
+    "Compute r_ph for $f(r) = 1 - \\frac{2M}{r}$ with M = 10.",
+    "Extrema of the null effective potential f(r)/r^2 of Reissner-Nordström: where are they?",
+])
+def test_a_question_about_light_may_find_the_photon_sphere(question):
+    photon = plan(("differentiate", {"expression": "(1 - 2*M/r + Q^2/r^2)/r^2",
+                                     "variable": "r"}),
+                  ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]}))
+    assert not any("photon sphere (the extremum" in c.detail
+                   for c in check_relevance(question, photon))
