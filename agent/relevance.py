@@ -204,6 +204,11 @@ DERIVED = (
              lambda p: _uses("differentiate")(p) or _any_has(r"6\*M|r - 3\*|order")(p)),
         "a plan for it finds the ISCO (V' = V'' = 0) and then evaluates the quantity there",
         unless=r"redshift|marginally bound|expan|series|taylor|small|order|first terms"),
+    Ask("a value at the ISCO", r"\b(?:at|of|on) the (?:isco|innermost stable|last stable|"
+        r"marginally stable)|\bat (?:r_?)?isco\b",
+        lambda p: _uses("differentiate")(p) or _any_has(r"6\*M|r - 3\*|order")(p),
+        "a plan for it finds the ISCO (V' = V'' = 0, or r = 6M of Schwarzschild) and evaluates "
+        "there", unless=r"expan|series|taylor|first terms"),
     Ask("the circular orbits at a given angular momentum", r"circular orbits?[^?.]*(angular "
         r"momentum l\b|given l\b|l = \d)|(angular momentum l\b|l = \d)[^?.]*circular orbit|"
         r"extrema of v_eff|extrema of the (schwarzschild )?(timelike )?effective potential",
@@ -1328,7 +1333,8 @@ def shaped_for(question: str, plan: dict) -> bool:
     found -- a derived quantity (the extremum of f/r^2 for a photon sphere, V' = V'' = 0 for
     the ISCO, f(r) = 0 for a horizon...), a curvature quantity it works through (the
     Christoffel symbols for Omega^2), a search of the literature only for a question about
-    it (who, when, why...) -- whatever the plan's numbers and symbols. The planner shows a
+    it (who, when, why...), and no photon sphere for a question about no light -- whatever the
+    plan's numbers and symbols. The planner shows a
     solved example of that shape (another question's plan) in its prompt rather than the
     nearest one in wording alone, which is often another intent's (the same spacetime's
     curvature for its horizon). Which curvature quantity, component or spacetime is left to
@@ -1352,7 +1358,8 @@ def shaped_for(question: str, plan: dict) -> bool:
         computable = re.search(r"[=\d]", question) and any(_asks(a, text) for a in DERIVED)
         return not (_quoted_instead(question, text) or computable
                     and not re.search(_ABOUT_THE_LITERATURE, text))
-    return not _quantity_problems(question, text, view, example=True)[1]
+    return not (_quantity_problems(question, text, view, example=True)[1]
+                or _unasked_photon_sphere(question, view))
 
 
 def _written_out(metric: str) -> bool:

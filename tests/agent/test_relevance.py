@@ -92,6 +92,11 @@ HEAT_FLUX = ("Heat u_t = u_xx on 0<x<1, 0<t<1 with u_x(0,t) = 2, u(1,t) = 0 and 
                                               {"kind": "dirichlet", "on": "x=1", "value": "0"},
                                               {"kind": "initial", "value": "0"}]}})))
 
+ISCO_CLOCKS = ("A static observer hovers at the ISCO radius of a Schwarzschild hole. What is "
+               "the gravitational redshift factor sqrt(-g_tt) of clocks there?")
+NARIAI = ("Schwarzschild–de Sitter, $f = 1 - 2M/r - \\Lambda r^2/3$: for what $\\Lambda$ do "
+          "the black-hole and cosmological horizons merge?")
+
 SLIPS = [
     # (question, wrong plan, what the message says)
     ("Kretschmann scalar of Kerr?",
@@ -376,14 +381,17 @@ SLIPS = [
     # the horizons of Schwarzschild-de Sitter merge at 9 Lambda M^2 = 1 (Nariai); a planner
     # shown a capture-radius example found the photon sphere and b_c there instead, every
     # step right, and it was verified
-    ("Schwarzschild–de Sitter, $f = 1 - 2M/r - \\Lambda r^2/3$: for what $\\Lambda$ do the "
-     "black-hole and cosmological horizons merge?",
+    (NARIAI,
      plan(("differentiate", {"expression": "(1 - 2*M/r - Lambda*r^2/3)/r^2", "variable": "r"}),
           ("solve", {"equations": ["$s1 = 0"], "variables": ["r"],
                      "assumptions": {"M": "positive", "Lambda": "positive", "r": "positive"}}),
           ("limit", {"expression": "r/sqrt(1 - 2*M/r - Lambda*r^2/3)", "variable": "r",
                      "point": "$s2[0]"})),
      "finds the photon sphere"),
+    # the ISCO of Schwarzschild is at 6M (sqrt(-g_tt) = sqrt(2/3) there); a planner shown a
+    # redshift example at r = 2.5M evaluated there
+    (ISCO_CLOCKS, plan(("limit", {"expression": "sqrt(1 - 2*M/r)", "variable": "r",
+                                  "point": "2.5*M"})), "a value at the ISCO"),
     # R after a line element is its Ricci scalar (BTZ: -6/l^2, not R_ab R^ab = 12/l^4)
     ("BTZ black hole ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2: what is R?",
      plan((CURVATURE, {"metric": "ds^2 = -(r^2/l^2 - M) dt^2 + dr^2/(r^2/l^2 - M) + r^2 dφ^2",
@@ -903,3 +911,34 @@ def test_a_question_about_light_may_find_the_photon_sphere(question):
                   ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]}))
     assert not any("photon sphere (the extremum" in c.detail
                    for c in check_relevance(question, photon))
+
+
+def test_a_value_at_the_isco_is_taken_where_the_isco_is():
+    at_6m = plan(("limit", {"expression": "sqrt(1 - 2*M/r)", "variable": "r", "point": "6*M"}))
+    assert all(c.passed for c in check_relevance(ISCO_CLOCKS, at_6m))
+    found = plan(("differentiate", {"expression": "(1 - 2*M/r)*(1 + L^2/r^2)", "variable": "r"}),
+                 ("differentiate", {"expression": "(1 - 2*M/r)*(1 + L^2/r^2)", "variable": "r",
+                                    "order": 2}),
+                 ("solve", {"equations": ["$s1 = 0", "$s2 = 0"], "variables": ["r", "L"]}),
+                 ("limit", {"expression": "sqrt(1 - 2*M/r)", "variable": "r",
+                            "point": "$s3[0].r"}))
+    assert all(c.passed for c in check_relevance(ISCO_CLOCKS, found))
+
+
+def test_the_example_for_a_question_has_its_steps_and_no_photon_sphere_it_does_not_ask():
+    from agent.relevance import shaped_for
+    capture = plan(("differentiate", {"expression": "(1 - 2*M/r - Lambda*r^2/3)/r^2",
+                                      "variable": "r"}),
+                   ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]}),
+                   ("limit", {"expression": "r/sqrt(1 - 2*M/r - Lambda*r^2/3)", "variable": "r",
+                              "point": "$s2[0]"}))
+    merger = plan(("differentiate", {"expression": "1 - 2*M/r - Lambda*r^2/3", "variable": "r"}),
+                  ("solve", {"equations": ["1 - 2*M/r - Lambda*r^2/3 = 0", "$s1 = 0"],
+                             "variables": ["r", "Lambda"]}))
+    curvature = plan((CURVATURE, {"metric": "schwarzschild_de_sitter",
+                                  "quantity": "kretschmann"}))
+    assert [shaped_for(NARIAI, p) for p in (capture, merger, curvature)] == [False, True, False]
+    assert shaped_for("Capture radius b_c of light for f = 1 - 2M/r - Lambda r^2/3", capture)
+    at_2_5 = plan(("limit", {"expression": "sqrt(1 - 2*M/r)", "variable": "r",
+                             "point": "2.5*M"}))
+    assert not shaped_for(ISCO_CLOCKS, at_2_5)
