@@ -132,6 +132,8 @@ def _curvature_free(p: PlanView) -> bool:
     return not p.curvature()
 
 
+# f(r)/r^2, whose extremum is the photon sphere
+_OVER_R2 = r"\)\s*/\s*\(?r\s*(\^|\*\*)\s*2"
 _CLAIMS = (_quantity("conformally_flat"), _quantity("einstein_space"), _quantity("ricci_flat"))
 _YES_NO = (r"^\s*(is|are|does|do|can|could|would|will|has|check|verify|confirm|tell me if|decide"
            r"|determine whether)\b|\b(whether|is it|is this|is the|is there|satisf|or not|\bif)\b")
@@ -183,7 +185,7 @@ DERIVED = (
     Ask("the photon sphere", r"photon sphere|light ring|photon orbit|circular (null|light|photon)"
         r"|light (can |travel|orbit)[^.?]*circ|null circular|circular orbit of light"
         r"|null effective potential|extrem\w* of f\(r\)/r\^2",
-        lambda p: _uses("solve")(p) and (_any_has(r"\)\s*/\s*\(?r\s*(\^|\*\*)\s*2")(p)
+        lambda p: _uses("solve")(p) and (_any_has(_OVER_R2)(p)
                                           or bool(p.curvature())),
         "a plan for it finds the extremum of f/r^2", unless=r"impact parameter|shadow"),
     Ask("the marginally bound orbit", r"marginally bound|\be ?= ?1\b",
@@ -645,8 +647,7 @@ def _unasked_photon_sphere(question: str, view: PlanView) -> list[str]:
     return [f"{s.get('id')} finds the photon sphere (the extremum of f/r^2), which the "
             f"question does not ask about"
             for s in view.steps if s.get("tool") == "differentiate"
-            and re.search(r"\)\s*/\s*\(?r\s*(\^|\*\*)\s*2\s*\)?\s*$",
-                          str(s.get("args", {}).get("expression", "")))]
+            and re.search(_OVER_R2 + r"\s*\)?\s*$", str(s.get("args", {}).get("expression", "")))]
 
 
 # a question that asks where (the radius of the photon sphere, the ISCO, a horizon) and
@@ -1299,9 +1300,9 @@ def _quantity_problems(question: str, text: str, view: PlanView, example: bool =
     curvature steps or without unless the question asks for a curvature quantity too, and
     those of the curvature quantities asked for not at all."""
     read, problems = [], []
-    asked = _asked_quantities(text)
-    computed = bool(asked or components(question))   # curvature steps are the plan's own
-    if components(question):
+    asked, written = _asked_quantities(text), components(question)
+    computed = bool(asked or written)              # curvature steps are the plan's own
+    if written:
         asked = [a for a in asked if a.what not in ("the Christoffel symbols",
                                                     "the Einstein tensor", "the Riemann tensor")]
     for ask in _means(text, asked):
@@ -1334,12 +1335,12 @@ def shaped_for(question: str, plan: dict) -> bool:
     the ISCO, f(r) = 0 for a horizon...), a curvature quantity it works through (the
     Christoffel symbols for Omega^2), a search of the literature only for a question about
     it (who, when, why...), and no photon sphere for a question about no light -- whatever the
-    plan's numbers and symbols. The planner shows a
-    solved example of that shape (another question's plan) in its prompt rather than the
-    nearest one in wording alone, which is often another intent's (the same spacetime's
-    curvature for its horizon). Which curvature quantity, component or spacetime is left to
-    the nearest example: the planner changes a quantity it is shown far more reliably than
-    the spacetime it copies (measured on held-out questions).
+    plan's numbers and symbols. The planner shows a solved example of that shape (another
+    question's plan) in its prompt rather than the nearest one in wording alone, which is
+    sometimes another intent's (the same spacetime's curvature for its horizon). Which
+    curvature quantity, component or spacetime is left to the nearest example: the planner
+    changes a quantity it is shown far more reliably than the spacetime it copies (measured
+    on held-out questions).
 
     >>> horizon = {"steps": [{"id": "s1", "tool": "solve", "args": {
     ...     "equations": ["1 - 2*M/r = 0"], "variables": ["r"]}}], "final": "s1"}

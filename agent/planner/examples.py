@@ -2,12 +2,11 @@
 verified plans, searched by meaning. The question nearest to the one asked goes into the
 prompt with its plan, so the 270M planner edits a plan it has seen rather than recalling one
 from its weights alone (on held-out phrasings the nearest training plan already has the right
-tools nine times in ten). The example shown is the nearest one whose plan has the steps the
-question plainly asks for (``agent.relevance.shaped_for``: the Kretschmann scalar, a Riemann
-component, the ISCO through V' = V'' = 0...), when one of that shape is among the ``REACH``
-nearest: the question nearest in wording alone is often another intent's ("Ricci scalar" for
-"Kretschmann scalar", a curvature question of the same spacetime for its horizon), and the
-planner copies the shape it is shown.
+tools nine times in ten). The example shown is the nearest one whose plan takes the steps the
+question plainly asks for (``agent.relevance.shaped_for``: f(r) = 0 for a horizon, the ISCO
+through V' = V'' = 0...), when one of that shape is among the ``REACH`` nearest: the question
+nearest in wording alone is sometimes another intent's (a curvature question of the same
+spacetime for its horizon), and the planner copies the shape it is shown.
 
 An adapter trained this way carries its examples in ``examples.jsonl`` beside its weights
 (one ``{"family", "question", "plan"}`` per line), so the prompt it was trained on travels
