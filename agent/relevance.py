@@ -1309,7 +1309,7 @@ def _quantity_problems(question: str, text: str, view: PlanView, example: bool =
         asked.remove(ask)
         read.append(f"{ask.what} (as a means)")
         final = view.final.get("args", {}) if view.final.get("tool") == "curvature" else {}
-        if final.get("quantity") == ask.needs and not final.get("component"):
+        if final.get("quantity") == ask.needs:           # the whole of it or a component
             problems.append(f"the question uses {ask.what} only on the way to its answer; "
                             f"the plan's answer is {ask.what}")
         elif not ask.holds(view):

@@ -45,7 +45,7 @@ def stated_problems(question: str, plan: dict) -> list[str]:
     nothing was read)."""
     problems = []
     for step in plan.get("steps", []):
-        for context, written in _equations_of(step):
+        for context, written in [*_equations_of(step), *_library_equations(step)]:
             problems += _equation_problems(question, context, written)
     problems += _function_problems(question, plan)
     problems += _unsolved_problems(question, plan)
@@ -101,6 +101,23 @@ def _equations_of(step: dict):
                     yield context, text
     except Exception:                        # noqa: BLE001 - a plan the tools refuse anyway
         return
+
+
+def _library_equations(step: dict):
+    """(parsing context, equation text) of the library problem a ``solve_pde`` step names
+    (its parameters at their values): the one it solves, for the check, never amended."""
+    from tools.pde import library
+    from tools.pde.equations import Context
+    name = step.get("args", {}).get("problem") if step.get("tool") == "solve_pde" else None
+    if not isinstance(name, str):
+        return
+    try:
+        spec = library.get(name)
+        context = Context(spec.unknowns, list(spec.variables), spec.parameters, spec.time)
+    except Exception:                        # noqa: BLE001 - a name the tool refuses anyway
+        return
+    for text in spec.equations:
+        yield context, text
 
 
 def _fragments(question: str) -> list[str]:

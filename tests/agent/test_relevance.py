@@ -189,6 +189,16 @@ SLIPS = [
                        "quantity": "einstein", "component": "t,t"}),
           ("solve", {"equations": ["$s1 = 3"], "variables": ["H"]})),
      "solves no differential equation"),
+    # shown an example of the right shape, the tuned planner answered with a component of the
+    # means, and with the library's FLRW universe of matter and Lambda: both ran and verified
+    ("Use the Christoffel symbols of Schwarzschild to get the angular velocity $\\Omega^2 = "
+     "(d\\phi/dt)^2$ of a circular equatorial geodesic.",
+     plan((CURVATURE, {"metric": "schwarzschild", "quantity": "christoffel",
+                       "component": "phi,theta,phi"})), "only on the way to its answer"),
+    ("Einstein-de Sitter universe (H0 = 1): integrate a'' = -1/(2 a^2) from t = 0.2 to 2 "
+     "with a(0.2) = 0.3^(2/3), a'(0.2) = (2/3) 1.5^(2/3) 0.2^(-1/3).",
+     plan(("solve_pde", {"problem": "flrw_matter_lambda"})),
+     "is not the plan's a'' = H0^2*(-(Om/2)/a^2 + OL*a)"),
     ("Surface gravity of a Kerr hole with M = 1, a = 0.6, from kappa = (r_+ - r_-)/(2(r_+^2 "
      "+ a^2)).",                                  # Kerr-Newman's horizon with Q = a
      plan(("solve", {"equations": ["r^2 - 2*1*r + 0.6^2 + 0.6^2 = 0"], "variables": ["r"]}),
