@@ -39,7 +39,7 @@ from tools.mathparse import ParseError, parse_expr
 from .plan import REFERENCE
 from .stated import (amend_boundary_data, amend_equation, amend_function, amend_line_element,
                      amend_ode_in_closed_form, amend_parameters, given_values,
-                     stated_problems)
+                     stated_problems, unsolved_problems)
 from .verify import Check
 
 NAME = "the plan answers the question asked"
@@ -1334,10 +1334,12 @@ def shaped_for(question: str, plan: dict) -> bool:
     found -- a derived quantity (the extremum of f/r^2 for a photon sphere, V' = V'' = 0 for
     the ISCO, f(r) = 0 for a horizon...), a curvature quantity it works through (the
     Christoffel symbols for Omega^2), a search of the literature only for a question about
-    it (who, when, why...), and no photon sphere for a question about no light -- whatever the
-    plan's numbers and symbols. The planner shows a solved example of that shape (another
-    question's plan) in its prompt rather than the nearest one in wording alone, which is
-    sometimes another intent's (the same spacetime's curvature for its horizon). Which
+    it (who, when, why...), no photon sphere for a question about no light, and a differential
+    equation solved (``dsolve`` or ``solve_pde``) where the question writes one out and asks
+    to solve it -- whatever the plan's numbers and symbols. The planner shows a solved
+    example of that shape (another question's plan) in its prompt rather than the nearest
+    one in wording alone, which is sometimes another intent's (the same spacetime's
+    curvature for its horizon; a de Sitter solve for "integrate a'' = ..."). Which
     curvature quantity, component or spacetime is left to the nearest example: the planner
     changes a quantity it is shown far more reliably than the spacetime it copies (measured
     on held-out questions).
@@ -1360,7 +1362,22 @@ def shaped_for(question: str, plan: dict) -> bool:
         return not (_quoted_instead(question, text) or computable
                     and not re.search(_ABOUT_THE_LITERATURE, text))
     return not (_quantity_problems(question, text, view, example=True)[1]
-                or _unasked_photon_sphere(question, view))
+                or _unasked_photon_sphere(question, view) or unsolved_problems(question, plan))
+
+
+def keeps_line_element(question: str, plan: dict) -> bool:
+    """Whether ``plan``'s curvature steps take their metric written out, as ``question`` does
+    when it writes out a line element (a catalogue name there is often another spacetime: the
+    catalogue's sphere is the 2-sphere of a question about the round 3-sphere).
+
+    >>> q = "Ricci scalar of ds^2 = a^2[dchi^2 + sin^2 chi (dtheta^2 + sin^2 theta dphi^2)]"
+    >>> sphere = {"steps": [{"id": "s1", "tool": "curvature", "args": {
+    ...     "metric": "sphere", "quantity": "ricci_scalar"}}], "final": "s1"}
+    >>> keeps_line_element(q, sphere), keeps_line_element("Ricci scalar of the 2-sphere", sphere)
+    (False, True)
+    """
+    return not _has_line_element(question) or all(
+        _written_out(str(a.get("metric", ""))) for a in PlanView.of(plan).curvature())
 
 
 def _written_out(metric: str) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import json
 import random
 import re
@@ -48,7 +49,7 @@ def stated_problems(question: str, plan: dict) -> list[str]:
         for context, written in [*_equations_of(step), *_library_equations(step)]:
             problems += _equation_problems(question, context, written)
     problems += _function_problems(question, plan)
-    problems += _unsolved_problems(question, plan)
+    problems += unsolved_problems(question, plan)
     problems += _initial_data_problems(question, plan)
     problems += _boundary_data_problems(question, plan)
     problems += _line_element_problems(question, plan)
@@ -250,6 +251,7 @@ _LEIBNIZ = re.compile(r"(?<![\w\\])d(?:\^\d)?\s*([A-Za-z]\w*)\s*/\s*d\s*([A-Za-z
 _VARIABLES = ("t", "x", "r", "tau", "s", "z")
 
 
+@functools.lru_cache(maxsize=256)
 def _stated_ode(question: str) -> str | None:
     """The ordinary differential equation the question writes out (``a'' = -1/(2 a^2)``,
     ``dy/dt = -2 t y``), read with each usual variable in turn; None when there is none."""
@@ -273,7 +275,7 @@ def _stated_ode(question: str) -> str | None:
     return None
 
 
-def _unsolved_problems(question: str, plan: dict) -> list[str]:
+def unsolved_problems(question: str, plan: dict) -> list[str]:
     """A question that asks to integrate or solve a differential equation it writes out is
     answered by a plan that solves one (``dsolve`` or ``solve_pde``)."""
     if not _SOLVE.search(question) or any(s.get("tool") in ("dsolve", "solve_pde",

@@ -64,11 +64,14 @@ class Planner:
                 attempt: int = 0) -> str:
         """The planner's text for ``question``; ``attempt`` (the replans made for it before
         this one) seeds a sampled replan, so that a replan sent back for the same problems
-        is a new draw."""
+        is a new draw, and picks the solved example a replan is shown (the next of the
+        question's shape)."""
         if self.tuned:
             bank = self.solved_examples()
+            replan = attempt + 1 if problems else 0          # the graph's first replan is 0
+            shown = bank.shown(question, replan=replan) if bank else ()
             text = prompt.render_tuned(question, history=history, problems=problems,
-                                       examples=bank.shown(question) if bank else ())
+                                       examples=shown)
         else:
             text = prompt.render(question, self.registry, passages=passages, history=history,
                                  problems=problems, n_examples=self.settings.examples)

@@ -26,6 +26,7 @@ converted models, keyed by the file's content.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import threading
 from functools import lru_cache
@@ -36,7 +37,7 @@ import numpy as np
 
 FILE = "examples.jsonl"
 SHOWN = 1                              # solved examples in each prompt
-REACH = 32                             # nearest examples searched for one of the right shape
+REACH = 128                            # nearest examples searched for one of the right shape
 
 
 class SolvedExamples:
@@ -53,32 +54,47 @@ class SolvedExamples:
         return len(self.rows)
 
     def nearest(self, question: str, k: int = SHOWN, exclude: str = "",
-                fits: Callable[[dict], bool] | None = None) -> list[dict]:
+                fits: Callable[[dict], bool] | None = None, skip: int = 0) -> list[dict]:
         """The ``k`` rows nearest to ``question``, nearest last (next to the question in the
         prompt); rows of the family ``exclude`` are passed over (in training, a question
         never sees its own phrasing family, as a held-out question never does)."""
         from tools.retrieval.embedding import embed
-        return self.nearest_to(embed([question])[0], k, exclude, fits)
+        return self.nearest_to(embed([question])[0], k, exclude, fits, skip)
 
     def nearest_to(self, vector: np.ndarray, k: int = SHOWN, exclude: str = "",
-                   fits: Callable[[dict], bool] | None = None) -> list[dict]:
+                   fits: Callable[[dict], bool] | None = None, skip: int = 0) -> list[dict]:
         """The ``k`` rows nearest to ``vector``, nearest last; with ``fits`` (a plan -> bool),
-        those among the ``REACH`` nearest whose plans fit, last, after the nearest others when
-        fewer fit."""
+        those among the ``REACH`` nearest whose plans fit, the first ``skip`` of them passed
+        over (the farthest shown when no more fit), last, after the nearest others when fewer
+        fit."""
         scores = self.vectors @ vector
         if exclude:
             scores = np.where(self.families == exclude, -np.inf, scores)
         order = [i for i in np.argsort(-scores, kind="stable")[:max(k, REACH if fits else k)]
                  if np.isfinite(scores[i])]
-        chosen = [i for i in order if fits(self.rows[i]["plan"])][:k] if fits else order[:k]
+        chosen = order[:k]
+        if fits is not None:
+            fitting = list(itertools.islice((i for i in order if fits(self.rows[i]["plan"])),
+                                            skip + k))
+            chosen = fitting[skip:] or fitting[-k:]
         others = [i for i in order if i not in chosen][:k - len(chosen)]
         return [self.rows[i] for i in others[::-1] + chosen[::-1]]
 
-    def shown(self, question: str, k: int = SHOWN) -> list[dict]:
+    def shown(self, question: str, k: int = SHOWN, replan: int = 0) -> list[dict]:
         """The solved examples the planner's prompt shows for ``question``: the nearest
-        whose plans have the steps it asks for (:func:`agent.relevance.shaped_for`)."""
-        from ..relevance import shaped_for
-        return self.nearest(question, k, fits=lambda plan: shaped_for(question, plan))
+        whose plans have the steps it asks for (:func:`agent.relevance.shaped_for`); for
+        the ``replan``-th replan, the next ones with the same tools as those, their metrics
+        written out where the question writes out its line element (a plan modelled on the
+        first failed, and the small planner would copy its example's numbers, symbols or
+        catalogue name again)."""
+        from ..relevance import keeps_line_element, shaped_for
+        first = self.nearest(question, k, fits=lambda plan: shaped_for(question, plan))
+        if not replan:
+            return first
+        tools = {_tools(e["plan"]) for e in first}
+        return self.nearest(question, k, skip=replan * k, fits=lambda plan: _tools(plan) in tools
+                            and keeps_line_element(question, plan)
+                            and shaped_for(question, plan))
 
     # ------------------------------------------------------------------ on disk
     def save(self, folder: Path) -> Path:
@@ -107,6 +123,10 @@ class SolvedExamples:
         np.save(tmp, bank.vectors)
         tmp.replace(cache)
         return bank
+
+
+def _tools(plan: dict) -> tuple[str, ...]:
+    return tuple(s.get("tool", "") for s in plan.get("steps", []))
 
 
 _lock = threading.Lock()

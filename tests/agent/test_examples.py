@@ -180,3 +180,77 @@ def test_every_training_plan_takes_the_steps_of_its_own_question():
     examples = [e.record() for e in draw(all_intents(), seed=0, scale=0.2)][:400]
     misfits = [e["question"] for e in examples if not shaped_for(e["question"], e["plan"])]
     assert not misfits
+
+
+def test_a_replan_is_shown_the_next_example_of_the_shape():
+    """The first plan copied its example's numbers and symbols (the deflection of a star of
+    another radius): a replan sees the next example of the question's shape, and past the
+    last, the last; an example of another shape never."""
+    horizon = {"family": "horizon#1", "question": "Where is the horizon of f = 1 - 2M/r + "
+               "Q^2/r^2, Reissner-Nordstrom?", "plan": {"steps": [{"id": "s1", "tool": "solve",
+                                                                 "args": {"equations": [
+                                                                     "1 - 2*M/r + Q^2/r^2 = 0"],
+                                                                     "variables": ["r"]}}],
+                                                       "final": "s1"}}
+    solved = SolvedExamples([*SHAPES, horizon])
+    question = "Reissner-Nordstrom black hole, f = 1 - 2M/r + Q^2/r^2: where is its horizon?"
+    first = solved.shown(question)
+    assert first == [horizon]                      # the nearest of the shape
+    assert solved.shown(question, replan=1) == [SHAPES[2]]
+    assert solved.shown(question, replan=2) == [SHAPES[2]]
+    assert solved.shown("Kretschmann scalar of the Reissner-Nordstrom black hole",
+                        replan=1) == [SHAPES[0]]   # every curvature example fits
+
+
+def test_the_planner_shows_a_replan_the_next_example(tmp_path):
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_config.json").write_text("{}")
+    rn = {**SHAPES[2], "family": "horizon#1", "question": "Horizon of f = 1 - 2M/r + Q^2/r^2"}
+    SolvedExamples([*SHAPES, rn]).save(adapter)
+    planner = _Echo(Settings(adapter=str(adapter)), default_registry())
+    question = "Where is the horizon of the Schwarzschild black hole, f = 1 - 2M/r?"
+    planner.propose(question)
+    assert "Solved: " + SHAPES[2]["question"] in planner.last_prompt
+    planner.propose(question, problems=["s1: the plan uses Q"], attempt=0)   # first replan
+    assert "Solved: " + rn["question"] in planner.last_prompt
+
+
+def test_a_question_that_writes_out_an_ode_to_integrate_is_shown_an_ode_solved():
+    """Einstein-de Sitter's a'' = -1/(2 a^2): the nearest in wording is de Sitter's Hubble
+    rate (a curvature step and a solve), which the planner copied."""
+    from agent.relevance import shaped_for
+    question = ("Einstein-de Sitter universe (H0 = 1): integrate a'' = -1/(2 a^2) from t = 0.2 "
+                "to 2 with a(0.2) = 0.3^(2/3), a'(0.2) = (2/3) 1.5^(2/3) 0.2^(-1/3).")
+    hubble = {"steps": [
+        {"id": "s1", "tool": "curvature", "args": {
+            "metric": "ds^2 = -dt^2 + exp(2*H*t)*(dx^2 + dy^2 + dz^2)", "quantity": "einstein",
+            "component": "t,t"}},
+        {"id": "s2", "tool": "solve", "args": {"equations": ["$s1 = Lambda"],
+                                               "variables": ["H"]}}], "final": "s2"}
+    numeric = {"steps": [{"id": "s1", "tool": "solve_pde", "args": {"spec": {
+        "unknowns": ["y"], "variables": {"t": [0, 4]}, "equations": ["y' = -y + sin(t)"],
+        "conditions": [{"kind": "initial", "value": "1"}]}}}], "final": "s1"}
+    assert not shaped_for(question, hubble) and shaped_for(question, numeric)
+    assert shaped_for("Hubble rate of de Sitter space in terms of Lambda", hubble)
+
+
+def test_a_replan_of_a_question_with_a_line_element_is_shown_one_written_out():
+    """The round 3-sphere's line element, planned as the catalogue's sphere (the 2-sphere):
+    the replan's example writes its metric out, as the question does."""
+    sphere = {"family": "sphere#0", "question": "Work out the Ricci scalar R of the 2-sphere "
+              "of radius a, please.", "plan": _plan("sphere", "ricci_scalar")}
+    written = {"family": "element#0", "question": "Given the line element ds^2 = a^2 (dtheta^2 "
+               "+ sin^2 theta dphi^2), find the Ricci scalar",
+               "plan": _plan("ds^2 = a^2 (dtheta^2 + sin^2 theta dphi^2)", "ricci_scalar")}
+    squared = {"family": "element#1", "question": "metric: ds^2 = a^2(d\\theta^2 + "
+               "\\sin^2\\theta\\, d\\phi^2) -- Ricci scalar please",
+               "plan": _plan("ds^2 = a^2(d\\theta^2 + \\sin^2\\theta\\, d\\phi^2)",
+                             "ricci_scalar")}
+    solved = SolvedExamples([sphere, written, squared])
+    question = ("Ricci scalar of the round 3-sphere ds^2 = a^2[d\\chi^2 + \\sin^2\\chi "
+                "(d\\theta^2 + \\sin^2\\theta\\, d\\phi^2)]")
+    again = [solved.shown(question, replan=n)[0] for n in (1, 2)]
+    assert all(e in (written, squared) for e in again)
+    assert solved.shown("Ricci scalar of a 2-sphere of radius a", replan=1)[0] != \
+        solved.shown("Ricci scalar of a 2-sphere of radius a")[0]
