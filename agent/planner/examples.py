@@ -6,7 +6,8 @@ tools nine times in ten). The example shown is the nearest one whose plan takes 
 question plainly asks for (``agent.relevance.shaped_for``: f(r) = 0 for a horizon, the ISCO
 through V' = V'' = 0...), when one of that shape is among the ``REACH`` nearest: the question
 nearest in wording alone is sometimes another intent's (a curvature question of the same
-spacetime for its horizon), and the planner copies the shape it is shown.
+spacetime for its horizon), and the planner copies the shape it is shown. A replan is shown
+the next example of that shape instead of the one its failed plan copied from.
 
 An adapter trained this way carries its examples in ``examples.jsonl`` beside its weights
 (one ``{"family", "question", "plan"}`` per line), so the prompt it was trained on travels

@@ -186,12 +186,10 @@ def test_a_replan_is_shown_the_next_example_of_the_shape():
     """The first plan copied its example's numbers and symbols (the deflection of a star of
     another radius): a replan sees the next example of the question's shape, and past the
     last, the last; an example of another shape never."""
+    solve = {"id": "s1", "tool": "solve", "args": {"equations": ["1 - 2*M/r + Q^2/r^2 = 0"],
+                                                   "variables": ["r"]}}
     horizon = {"family": "horizon#1", "question": "Where is the horizon of f = 1 - 2M/r + "
-               "Q^2/r^2, Reissner-Nordstrom?", "plan": {"steps": [{"id": "s1", "tool": "solve",
-                                                                 "args": {"equations": [
-                                                                     "1 - 2*M/r + Q^2/r^2 = 0"],
-                                                                     "variables": ["r"]}}],
-                                                       "final": "s1"}}
+               "Q^2/r^2, Reissner-Nordstrom?", "plan": {"steps": [solve], "final": "s1"}}
     solved = SolvedExamples([*SHAPES, horizon])
     question = "Reissner-Nordstrom black hole, f = 1 - 2M/r + Q^2/r^2: where is its horizon?"
     first = solved.shown(question)
