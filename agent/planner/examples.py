@@ -127,7 +127,10 @@ class SolvedExamples:
 
 
 def _tools(plan: dict) -> tuple[str, ...]:
-    return tuple(s.get("tool", "") for s in plan.get("steps", []))
+    """The tools of ``plan``'s steps, a library problem told from a written-out spec (a replan
+    of a question that writes its equation out is not shown the library's)."""
+    return tuple(s.get("tool", "") + (" (library)" if s.get("args", {}).get("problem") else "")
+                 for s in plan.get("steps", []))
 
 
 _lock = threading.Lock()

@@ -252,3 +252,24 @@ def test_a_replan_of_a_question_with_a_line_element_is_shown_one_written_out():
     assert all(e in (written, squared) for e in again)
     assert solved.shown("Ricci scalar of a 2-sphere of radius a", replan=1)[0] != \
         solved.shown("Ricci scalar of a 2-sphere of radius a")[0]
+
+
+def test_a_replan_of_a_written_out_equation_is_not_shown_a_library_problem():
+    """Einstein-de Sitter's a'' = -1/(2 a^2), first shown a damped oscillator's spec, was
+    shown the library's FLRW universe on its replan, and solved that instead."""
+    spec = {"family": "ode#0", "question": "Integrate x'' + 0.2x' + 9x = 0 for 0<t<5 with "
+            "x(0) = 1, x'(0) = -1.", "plan": {"steps": [{"id": "s1", "tool": "solve_pde", "args": {
+                "spec": {"unknowns": ["x"], "variables": {"t": [0, 5]},
+                         "equations": ["x'' + 0.2*x' + 9*x = 0"],
+                         "conditions": [{"kind": "initial", "value": "1"},
+                                        {"kind": "initial", "derivative": 1, "value": "-1"}]}}}],
+                "final": "s1"}}
+    library = {"family": "library#0", "question": "Solve the library problem for the scale "
+               "factor of a flat universe with matter and a cosmological constant.",
+               "plan": {"steps": [{"id": "s1", "tool": "solve_pde",
+                                   "args": {"problem": "flrw_matter_lambda"}}], "final": "s1"}}
+    question = ("Einstein-de Sitter universe (H0 = 1): integrate a'' = -1/(2 a^2) from t = 0.2 "
+                "to 2 with a(0.2) = 0.3^(2/3), a'(0.2) = (2/3) 1.5^(2/3) 0.2^(-1/3).")
+    solved = SolvedExamples([spec, library])
+    assert solved.shown(question) == [spec]        # the nearest
+    assert solved.shown(question, replan=1) == [spec]
