@@ -88,14 +88,17 @@ class SolvedExamples:
         written out where the question writes out its line element (a plan modelled on the
         first failed, and the small planner would copy its example's numbers, symbols or
         catalogue name again)."""
+        from tools.retrieval.embedding import embed
         from ..relevance import keeps_line_element, shaped_for
-        first = self.nearest(question, k, fits=lambda plan: shaped_for(question, plan))
+        vector = embed([question])[0]                 # once, for the first and the replan's
+        first = self.nearest_to(vector, k, fits=lambda plan: shaped_for(question, plan))
         if not replan:
             return first
         tools = {_tools(e["plan"]) for e in first}
-        return self.nearest(question, k, skip=replan * k, fits=lambda plan: _tools(plan) in tools
-                            and keeps_line_element(question, plan)
-                            and shaped_for(question, plan))
+        return self.nearest_to(vector, k, skip=replan * k,
+                               fits=lambda plan: _tools(plan) in tools
+                               and keeps_line_element(question, plan)
+                               and shaped_for(question, plan))
 
     # ------------------------------------------------------------------ on disk
     def save(self, folder: Path) -> Path:
