@@ -39,7 +39,7 @@ from tools.mathparse import ParseError, parse_expr
 from .plan import REFERENCE
 from .stated import (amend_boundary_data, amend_equation, amend_function, amend_line_element,
                      amend_ode_in_closed_form, amend_parameters, given_values,
-                     stated_problems, unsolved_problems)
+                     stated_problems, unsolved_problems, wants_closed_form)
 from .verify import Check
 
 NAME = "the plan answers the question asked"
@@ -163,6 +163,39 @@ QUANTITIES = (
     Ask("the Riemann tensor", r"riemann (curvature )?tensor", _quantity("riemann"), "riemann"),
 )
 
+_ISCO = (r"(?:\b|_)isco\b|innermost stable|marginally stable|last stable|smallest stable"
+         r"|inner edge")
+# "find the ISCO, then evaluate the redshift of light sent from there"
+_THEN_AT_ISCO = (r"(?:isco|innermost stable|last stable)[^?]*\bthen (?:evaluate|compute|find|give"
+                 r"|get|work out)\b")
+
+
+def _finds_isco(p: PlanView) -> bool:
+    """V' = V'' = 0 (two derivatives, or one of order 2), or L^2(r) minimised (r - 3M)."""
+    return _uses("solve")(p) and (p.tools().count("differentiate") >= 2
+                                  or any(s.get("args", {}).get("order") == 2 for s in p.steps)
+                                  or _any_has(r"r - 3\*")(p))
+
+
+# a value at the photon sphere: "the time-dilation factor at the circular photon orbit"
+_AT_PHOTON_SPHERE = (r"\b(?:at|on) the (?:(?:unstable|circular|innermost) )*"
+                     r"(?:(?:photon|light|null) (?:sphere|orbit|ring|circle)|light ring)"
+                     r"|\bat r_\{?ph\b")
+
+
+def _evaluates_there(p: PlanView) -> bool:
+    """The plan ends by evaluating an expression (a limit, or one simplified), not by picking
+    a root out of a solution."""
+    picked = r"\s*\(?\s*\$s\d+(?:\[\d+\])?(?:\.\w+)?\s*\)?\s*"            # $s2[1], $s3[0].r
+    return p.final.get("tool") == "limit" or p.final.get("tool") == "simplify" and not \
+        re.fullmatch(picked, str(p.final.get("args", {}).get("expression")))
+
+
+# a parameter the question asks to be solved for: "which exponent p", "for what value of a"
+_WHICH_PARAMETER = (r"\b(?:which|what) (?:exponent|power|value of)\b|\bfor (?:which|what) "
+                    r"(?:exponent|power|values?)\b")
+
+
 DERIVED = (
     Ask("the Hawking temperature", r"hawking temperature|temperature t_?h?\b|t = κ/\(?2π|"
         r"temperature of", _all(_uses("differentiate"), _final_has(r"pi")),
@@ -178,24 +211,24 @@ DERIVED = (
         r"angular velocity|ω_h|omega_h|rotation rate", _all(_uses("solve"),
                                                              _ends("simplify", "limit")),
         "a plan for it finds r_+ and then a/(r_+^2 + a^2)"),
-    Ask("the critical impact parameter", r"impact parameter|shadow|capture cross",
+    Ask("the critical impact parameter",
+        r"impact parameter|shadow|capture cross|\bb_\{?c(?:rit)?\b",
         _all(_ends("limit", "simplify"), _final_has(r"sqrt")),
         "a plan for it finds the photon sphere and evaluates r/sqrt(f) there",
         unless=r"defl|bend|bent|lens|leens|lesn|\bray\b|starlight"),
     Ask("the photon sphere", r"photon sphere|light ring|photon orbit|circular (null|light|photon)"
         r"|light (can |travel|orbit)[^.?]*circ|null circular|circular orbit of light"
-        r"|null effective potential|extrem\w* of f\(r\)/r\^2",
+        r"|null effective potential|extrem\w* of f\(r\)/r\^2|\br_\{?ph\b",
         lambda p: _uses("solve")(p) and (_any_has(_OVER_R2)(p)
                                           or bool(p.curvature())),
-        "a plan for it finds the extremum of f/r^2", unless=r"impact parameter|shadow"),
+        "a plan for it finds the extremum of f/r^2",
+        unless=r"impact parameter|shadow|\bb_\{?c(?:rit)?\b"),
+    Ask("a value at the photon sphere", _AT_PHOTON_SPHERE, _evaluates_there,
+        "a plan for it finds the photon sphere and evaluates the quantity there (a limit)",
+        unless=r"impact parameter|shadow|\bb_\{?c(?:rit)?\b|\bwhere\b|\bradius|\bstab"),
     Ask("the marginally bound orbit", r"marginally bound|\be ?= ?1\b",
         _any_has(r"= ?1\b"), "a plan for it solves V' = 0 together with V = 1"),
-    Ask("the innermost stable circular orbit", r"\bisco\b|innermost stable|marginally stable|"
-        r"last stable|smallest stable|inner edge",
-        lambda p: _uses("solve")(p) and (p.tools().count("differentiate") >= 2
-                                          or any(s.get("args", {}).get("order") == 2
-                                                 for s in p.steps)
-                                          or _any_has(r"r - 3\*")(p)),
+    Ask("the innermost stable circular orbit", _ISCO, _finds_isco,
         "a plan for it asks for V' = 0 and V'' = 0 (or minimises L^2(r))",
         unless=r"marginally bound|redshift|energy|angular momentum|efficiency|expan|series|"
                r"taylor"),
@@ -211,6 +244,9 @@ DERIVED = (
         lambda p: _uses("differentiate")(p) or _any_has(r"6\*M|r - 3\*|order")(p),
         "a plan for it finds the ISCO (V' = V'' = 0, or r = 6M of Schwarzschild) and evaluates "
         "there", unless=r"expan|series|taylor|first terms"),
+    Ask("a value at the ISCO, found first", _THEN_AT_ISCO,
+        _all(_finds_isco, _evaluates_there),
+        "a plan for it finds the ISCO (V' = V'' = 0) and evaluates the quantity there (a limit)"),
     Ask("the circular orbits at a given angular momentum", r"circular orbits?[^?.]*(angular "
         r"momentum l\b|given l\b|l = \d)|(angular momentum l\b|l = \d)[^?.]*circular orbit|"
         r"extrema of v_eff|extrema of the (schwarzschild )?(timelike )?effective potential",
@@ -231,6 +267,8 @@ DERIVED = (
         "a plan for it expands the radial frequency of the orbit equation in M"),
     Ask("the deflection of light", r"deflect|bending|lensing|bent", _uses("integrate"),
         "a plan for it integrates the transverse gradient along the ray"),
+    Ask("the parameter asked for", _WHICH_PARAMETER, _uses("solve"),
+        "a plan for it solves for that parameter"),
     Ask("a series expansion", r"\bexpan(d|sion)\b|taylor|\bseries\b|to (first|second|third|"
         r"\w+th|\d+(st|nd|rd|th)?) order|leading (terms|order)|first terms", _uses("series"),
         "a plan for it expands with the series tool",
@@ -1063,10 +1101,56 @@ def _extreme(values: list, largest: bool) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _plain(text: str) -> str:
+    """``text`` lower-case, without accents or long dashes, its misspelt keywords mended
+    (:func:`mend_typos`)."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))      # Gödel: godel
-    return text.replace("–", "-").replace("—", "-").lower()
+    return mend_typos(text.replace("–", "-").replace("—", "-").lower())
+
+
+def mend_typos(text: str) -> str:
+    """``text`` (lower-case) with each word of five letters or more that is one slip of the
+    keyboard away from exactly one word this module reads -- a letter doubled, dropped or
+    swapped with the next, never the first or the last letter -- written as that word:
+    "horrizon", "srface gravity", "Schwarzchild" are read as what they mean. LaTeX commands
+    and words read already are left alone, and so are endings ("horizons", "photo").
+
+    >>> mend_typos("what is the horrizon radius of schwarzchild? its srface gravity?")
+    'what is the horizon radius of schwarzschild? its surface gravity?'
+    >>> print(mend_typos(r"a table of stable orbits; horizons; \\lamda"))
+    a table of stable orbits; horizons; \\lamda
+    """
+    return _WORD.sub(lambda m: _mended(m.group()), text)
+
+
+_WORD = re.compile(r"(?<![\\a-z])[a-z]{5,}(?![a-z])")
+
+
+@functools.lru_cache(maxsize=None)
+def _mended(word: str) -> str:
+    words = _keywords()
+    if word in words:
+        return word
+    found = {word[:i] + word[i + 1:] for i in range(1, len(word) - 1)          # doubled
+             if word[i] in (word[i - 1], word[i + 1])}
+    found |= {word[:i] + c + word[i:] for i in range(1, len(word))            # dropped
+              for c in "abcdefghijklmnopqrstuvwxyz"}
+    found |= {word[:i] + word[i + 1] + word[i] + word[i + 2:]                 # swapped
+              for i in range(1, len(word) - 2)}
+    found &= words
+    return found.pop() if len(found) == 1 else word
+
+
+@functools.lru_cache(maxsize=1)
+def _keywords() -> frozenset[str]:
+    """The words of five letters or more in the patterns this module reads questions with."""
+    patterns = ([a.pattern for a in QUANTITIES + DERIVED] + [p for p, _ in SPACETIMES]
+                + [_ABOUT_THE_LITERATURE, _AT_A_POINT, _NULL_ORBITS, _YES_NO, _LITERATURE_ONLY,
+                   *_NULL_WORDS])
+    return frozenset(w for p in patterns
+                     for w in re.findall(r"[a-z]{5,}", re.sub(r"\\[a-zA-Z]", " ", p)))
 
 
 _CATALOGUE_NAME = re.compile(r"[A-Za-z][\w -]*")     # kerr, Reissner-Nordstrom: no line element
@@ -1332,11 +1416,16 @@ def _quantity_problems(question: str, text: str, view: PlanView, example: bool =
 def shaped_for(question: str, plan: dict) -> bool:
     """Whether ``plan`` takes the steps by which ``question`` plainly asks its answer to be
     found -- a derived quantity (the extremum of f/r^2 for a photon sphere, V' = V'' = 0 for
-    the ISCO, f(r) = 0 for a horizon...), a curvature quantity it works through (the
-    Christoffel symbols for Omega^2), a search of the literature only for a question about
-    it (who, when, why...), no photon sphere for a question about no light, and a differential
-    equation solved (``dsolve`` or ``solve_pde``) where the question writes one out and asks
-    to solve it -- whatever the plan's numbers and symbols. The planner shows a solved
+    the ISCO, f(r) = 0 for a horizon...), evaluated where one is found when it asks for a
+    value there and not when it asks only where, a curvature step for a curvature quantity
+    (in a follow-up too) and a limit for one at r = ..., a curvature quantity it works through
+    (the Christoffel symbols for Omega^2), a search of the literature for a question about
+    it (who, when, why...) and nothing else for one that asks only why or for an explanation
+    or references, no photon sphere for a question about no light, a solve for the parameter
+    it asks for ("which exponent p"), and a differential equation solved (``dsolve`` or
+    ``solve_pde``) where the question writes one out and asks to solve it, in closed form
+    where it gives initial data and no interval -- whatever the plan's numbers and symbols,
+    the question's misspelt keywords read as meant (:func:`mend_typos`). The planner shows a solved
     example of that shape (another question's plan) in its prompt rather than the nearest
     one in wording alone, which is sometimes another intent's (the same spacetime's
     curvature for its horizon; a de Sitter solve for "integrate a'' = ..."). Which
@@ -1357,12 +1446,45 @@ def shaped_for(question: str, plan: dict) -> bool:
     (False, True)
     """
     view, text = PlanView.of(plan), _plain(question)
+    about_literature = re.search(_ABOUT_THE_LITERATURE, text)
+    curvature = _asked_quantities(text) or components(question)
     if set(view.tools()) <= {"search_literature"}:
         computable = re.search(r"[=\d]", question) and any(_asks(a, text) for a in DERIVED)
-        return not (_quoted_instead(question, text) or computable
-                    and not re.search(_ABOUT_THE_LITERATURE, text))
-    return not (_quantity_problems(question, text, view, example=True)[1]
+        return not (_quoted_instead(question, text) or (computable or curvature)
+                    and not about_literature)
+    if _literature_only(question, text):
+        return False
+    if (any(s.get("tool") == "solve_pde" and "spec" in s.get("args", {}) for s in view.steps)
+            and wants_closed_form(question)):
+        return False
+    if (re.search(_ISCO_RADIUS, text) and view.final.get("tool") not in ("solve", "simplify")
+            and [a.pattern for a in DERIVED if _asks(a, text)] == [_ISCO]):
+        return False                      # the radius alone, not a value there
+    return not (curvature and not about_literature and not view.curvature()
+                or curvature and re.search(_AT_A_RADIUS, text) and "limit" not in view.tools()
+                or _quantity_problems(question, text, view, example=True)[1]
                 or _unasked_photon_sphere(question, view) or unsolved_problems(question, plan))
+
+
+# "... at r = 2M": a curvature quantity evaluated at a radius
+_AT_A_RADIUS = r"\b(?:at|on) r ?= ?[^\s,?.;]"
+# where the ISCO is, and nothing more ("Derive r_ISCO from V", "Work out the ISCO radius")
+_ISCO_RADIUS = r"^(?!.*\b(?:and|then|at the)\b).*(?:\br_\{?isco|\bradius|\bwhere\b)"
+# a question for the literature, not the tools: why, explain, an overview, references...
+_LITERATURE_ONLY = (r"\bwhy\b|\bhow come\b|\bexplain|\boverview\b|\breferences?\b|\bsources\b"
+                    r"|\bcite\b|\bwho\b|\bhistory\b|^\W*(?:\w+\W+){0,3}?what (?:is|are) "
+                    r"(?:the |an? )?[\w' -]+?(?:solution|problem|paradox|conjecture|theorem"
+                    r"|principle)s?\W*$")
+_TO_COMPUTE = (r"\b(?:compute|calculate|derive|find|evaluate|work out|solve|integrate|determine|"
+               r"show that|verify|check|value|expand|plot)\b")
+
+
+def _literature_only(question: str, text: str) -> bool:
+    """Whether ``question`` asks the literature only -- why something is so, an explanation,
+    an overview, references -- with no number, equation, formula or computation in it."""
+    return bool(re.search(_LITERATURE_ONLY, text) and not re.search(r"[=\d^]", question)
+                and not re.search(_TO_COMPUTE, text) and not components(question)
+                and not _has_line_element(question))
 
 
 def keeps_line_element(question: str, plan: dict) -> bool:

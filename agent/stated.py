@@ -655,6 +655,22 @@ def _point_data(question: str, context) -> dict[str, str] | None:
     return data
 
 
+def wants_closed_form(question: str) -> bool:
+    """Whether ``question`` writes out an initial value problem of an ordinary differential
+    equation and asks for no interval, bound or numbers: its answer is the closed form
+    (``dsolve``), not a solve on a grid, which needs an interval the question does not give
+    (data at two points bound one: ``solve_pde`` takes that too).
+
+    >>> wants_closed_form("What function y(t) satisfies y'' + 4y = 0, y(0) = 1, y'(0) = 3?")
+    True
+    >>> wants_closed_form("y(t) up to t = 4 for y'' + 4y = 0, y(0) = 1, y'(0) = 3")
+    False
+    """
+    points = {m.group(3).strip() for m in _POINT_DATUM.finditer(question.replace("$", " "))}
+    return (len(points) <= 1 and not _DOMAIN.search(question)
+            and _stated_ode(question) is not None)
+
+
 def amend_ode_in_closed_form(question: str, plan: dict) -> tuple[dict, list[str]]:
     """``plan`` solving an initial value problem of an ordinary differential equation
     (``y'' + 4y' + 4y = 0, y(0) = 1, y'(0) = 0``) as ``dsolve`` with the data the question

@@ -273,3 +273,91 @@ def test_a_replan_of_a_written_out_equation_is_not_shown_a_library_problem():
     solved = SolvedExamples([spec, library])
     assert solved.shown(question) == [spec]        # the nearest
     assert solved.shown(question, replan=1) == [spec]
+
+
+def _steps(*steps: tuple[str, dict]) -> dict:
+    return {"steps": [{"id": f"s{i}", "tool": tool, "args": args}
+                      for i, (tool, args) in enumerate(steps, 1)], "final": f"s{len(steps)}"}
+
+
+V = "(1 - 2*M/r)*(1 + L^2/r^2)"
+EXTREMA = _steps(("differentiate", {"expression": V, "variable": "r"}),
+                 ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]}))
+ISCO = _steps(("differentiate", {"expression": V, "variable": "r"}),
+              ("differentiate", {"expression": V, "variable": "r", "order": 2}),
+              ("solve", {"equations": ["$s1 = 0", "$s2 = 0"], "variables": ["r", "L"]}))
+AT_ISCO = _steps(*[(s["tool"], s["args"]) for s in ISCO["steps"]],
+                 ("limit", {"expression": "sqrt(1 - 2*M/r)", "variable": "r",
+                            "point": "$s3[0].r"}))
+PHOTON = _steps(("differentiate", {"expression": "(1 - 2*M/r)/r^2", "variable": "r"}),
+                ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]}))
+AT_PHOTON = _steps(*[(s["tool"], s["args"]) for s in PHOTON["steps"]],
+                   ("limit", {"expression": "r/sqrt(1 - 2*M/r)", "variable": "r",
+                              "point": "$s2[0]"}))
+HORIZON = _steps(("solve", {"equations": ["1 - 2*M/r = 0"], "variables": ["r"]}))
+KRETSCHMANN = _plan("schwarzschild", "kretschmann")
+LITERATURE = _steps(("search_literature", {"query": "de Sitter space"}))
+
+
+@pytest.mark.parametrize("question, fits, misfits", [
+    # a slip of the keyboard in the word that says what is asked
+    ("Given f = 1 - 2M/r, what is the horrizon radius?", [HORIZON], [KRETSCHMANN]),
+    ("Find the srface gravity of f = 1 - 2M/r", [], [HORIZON]),
+    # names written as subscripts: r_ISCO, r_ph, b_c
+    ("Derive r_ISCO from the effective potential V = (1 - 2M/r)(1 + L^2/r^2)", [ISCO],
+     [EXTREMA, AT_ISCO]),
+    ("compute r_ph for f(r) = 1 - 2M/r, M = 3", [PHOTON], [HORIZON]),
+    ("Derive b_c from the photon sphere of f = 1 - 2M/r", [AT_PHOTON], [PHOTON]),
+    # a value where a radius is found: at the photon orbit, at the ISCO found first
+    ("How slow do clocks of a hovering observer run, sqrt(1 - 2M/r), at the unstable photon "
+     "orbit of Schwarzschild?", [AT_PHOTON], [PHOTON]),
+    ("Locate the ISCO of Schwarzschild, then evaluate sqrt(1 - 2M/r) there", [AT_ISCO], [ISCO]),
+    ("Where is the innermost stable circular orbit of Schwarzschild?", [ISCO], [AT_ISCO]),
+])
+def test_the_example_shown_takes_the_steps_the_question_asks_for(question, fits, misfits):
+    from agent.relevance import shaped_for
+    assert all(shaped_for(question, p) for p in fits)
+    assert not any(shaped_for(question, p) for p in misfits)
+
+
+def test_a_question_for_the_literature_is_shown_a_search_and_a_computation_a_computation():
+    from agent.relevance import shaped_for
+    hubble = _steps(("curvature", {"metric": "de_sitter", "quantity": "einstein",
+                                   "component": "t,t"}),
+                    ("solve", {"equations": ["$s1 = 3"], "variables": ["H"]}))
+    for question in ("Explain de Sitter space to me", "How come an accelerated observer sees "
+                     "a horizon?", "What is the Reissner-Nordstrom solution?"):
+        assert shaped_for(question, LITERATURE) and not shaped_for(question, hubble), question
+    # a follow-up that asks for a curvature quantity is computed, though it names no spacetime
+    assert not shaped_for("and what about its square of the Weyl tensor?", LITERATURE)
+    assert shaped_for("and what about its square of the Weyl tensor?",
+                      _plan("kerr", "weyl_squared"))
+    # "explain" with a computation in it may be computed
+    assert shaped_for("Explain how to compute the ISCO of Schwarzschild, V = (1 - 2M/r)"
+                      "(1 + L^2/r^2)", ISCO)
+
+
+def test_a_parameter_asked_for_is_solved_for():
+    from agent.relevance import shaped_for
+    question = ("For ds^2 = -dt^2 + t^(2p)(dx^2 + dy^2 + dz^2) filled with dust, which exponent "
+                "p solves the Einstein equations?")
+    einstein = _steps(("curvature", {"metric": "ds^2 = -dt^2 + t^(2*p)*(dx^2 + dy^2 + dz^2)",
+                                     "quantity": "einstein", "component": "t,t"}))
+    solved = _steps(*[(s["tool"], s["args"]) for s in einstein["steps"]],
+                    ("solve", {"equations": ["$s1 = 8*pi*t^(-3*p)"], "variables": ["p"]}))
+    assert shaped_for(question, solved) and not shaped_for(question, einstein)
+
+
+def test_an_initial_value_problem_with_no_interval_is_shown_one_solved_in_closed_form():
+    """y'' + 4y = 0 with data at t = 0 and no interval: a grid needs an interval the question
+    does not give, the closed form is what it asks for; with an interval, either."""
+    from agent.relevance import shaped_for
+    numeric = _steps(("solve_pde", {"spec": {
+        "unknowns": ["y"], "variables": {"t": [0, 4]}, "equations": ["y'' + 4*y = 0"],
+        "conditions": [{"kind": "initial", "value": "1"},
+                       {"kind": "initial", "derivative": 1, "value": "0"}]}}))
+    closed = _steps(("dsolve", {"equation": "y'' + 4*y = 0", "function": "y", "variable": "t",
+                                "conditions": {"y(0)": "1", "y'(0)": "0"}}))
+    question = "Which function y(t) obeys y'' + 4y = 0 with y(0) = 1 and y'(0) = 0?"
+    assert shaped_for(question, closed) and not shaped_for(question, numeric)
+    assert shaped_for(question.replace("?", " for 0 < t < 4?"), numeric)
