@@ -363,8 +363,10 @@ SPACETIMES = (
     (r"kerr[- ]?newman", {"kerr_newman"}),
     (r"schwarzschild[- ]+(?:anti[- ]+)?de[- ]?sitter|kottler|ads[- ]schwarzschild|\bsds\b",
      {"schwarzschild_de_sitter"}),
-    (r"tangherlini|\bbtz\b|kasner|ellis|heisenberg|\bnil\b|torus|half[- ]plane|hyperbolic plane"
-     r"|bianchi|\b[2-5]d\b|\b[2-5]-dimensional|five-dimensional", set()),   # not in the catalogue
+    (r"(?:schwarzschild[- ]+)?tangherlini|\bbtz\b|kasner|ellis|heisenberg|\bnil\b|torus"
+     r"|half[- ]plane|hyperbolic plane|bianchi"
+     r"|(?:\b[2-5]d\b|\b[2-5]-dimensional|five-dimensional)(?:[- ]+schwarzschild)?",
+     set()),                              # not in the catalogue (a 5D Schwarzschild neither)
     (r"reissner|nordstr|\brn\b", {"reissner_nordstrom"}),
     (r"\bkerr\b", {"kerr"}),
     (r"anti[- ]?de[- ]?sitter|\bads\d?\b", {"anti_de_sitter"}),

@@ -103,6 +103,10 @@ SLIPS = [
      plan((CURVATURE, {"metric": "kerr", "quantity": "ricci_scalar"})), "Kretschmann"),
     ("Is the Kerr metric Ricci-flat?",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "ricci_flat"})), "kerr"),
+    # the 5D black hole (K = 72 mu^2/r^8) is not the catalogue's 4D one (K = 48 M^2/r^6)
+    ("Kretschmann scalar of the 5-dimensional Schwarzschild-Tangherlini black hole, f = 1 - "
+     "μ/r^2", plan((CURVATURE, {"metric": "schwarzschild", "quantity": "kretschmann"})),
+     "schwarzschild"),
     ("what's Γ^t_tr for Schwarzschild",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "christoffel",
                        "component": "r,t,t"})), "christoffel t,t,r"),
@@ -484,6 +488,7 @@ def test_components_and_spacetimes_are_read_from_the_question():
                                       "eddington_finkelstein", "painleve_gullstrand",
                                       "kruskal_szekeres"}]
     assert spacetimes("the 5D Tangherlini black hole") == [set()]     # not in the catalogue
+    assert spacetimes("the five-dimensional Schwarzschild-Tangherlini hole") == [set()]
 
 
 def test_a_plan_for_another_question_is_replanned_and_never_shown_verified(tmp_path):
