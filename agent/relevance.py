@@ -38,7 +38,8 @@ from tools.mathparse import ParseError, parse_expr
 
 from .plan import REFERENCE
 from .stated import (amend_boundary_data, amend_equation, amend_function, amend_line_element,
-                     amend_ode_in_closed_form, amend_parameters, given_values,
+                     amend_initial_data, amend_ode_in_closed_form, amend_parameters,
+                     given_values,
                      stated_problems, unsolved_problems, wants_closed_form)
 from .verify import Check
 
@@ -1823,6 +1824,8 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
       plan's does not read or differs (:func:`agent.stated.amend_equation`);
     * an ODE with point data and no interval, bound or numbers asked for, planned as the one
       step solve_pde, is solved in closed form (:func:`agent.stated.amend_ode_in_closed_form`);
+    * the initial data of an ODE a solve_pde step integrates are those the question writes
+      at one point, from that point (:func:`agent.stated.amend_initial_data`);
     * a name a PDE spec writes but does not define, which the question sets to a number
       (``with c = sqrt(2)/4``), is a parameter of the spec (:func:`agent.stated.amend_parameters`);
     * a side condition of a PDE that is not the boundary datum the question writes for that
@@ -1844,7 +1847,8 @@ def amend(question: str, plan: dict) -> tuple[dict, list[str]]:
                    _compute_the_asked_component,
                    _use_the_named_spacetime, _use_the_written_line_element, _use_the_named_hole,
                    _leave_out_an_unasked_point, amend_function, amend_equation,
-                   amend_ode_in_closed_form, amend_parameters, amend_boundary_data,
+                   amend_ode_in_closed_form, amend_initial_data, amend_parameters,
+                   amend_boundary_data,
                    _radii_are_positive, _use_the_stated_fluid, _use_the_stated_domain):
         plan, settled = settle(question, plan)
         notes += settled

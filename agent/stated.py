@@ -709,6 +709,90 @@ def amend_ode_in_closed_form(question: str, plan: dict) -> tuple[dict, list[str]
              f"{', '.join(f'{k} = {v}' for k, v in data.items())} the question writes"])
 
 
+def amend_initial_data(question: str, plan: dict) -> tuple[dict, list[str]]:
+    """``plan`` with the initial data of an ordinary differential equation a ``solve_pde``
+    step integrates set to those the question writes -- as many values at one point
+    (``a(0.2) = 0.3^(2/3), a'(0.2) = ...``) as the equation's order -- and its interval
+    starting at that point, where the plan's are other (a datum dropped, two run together,
+    the interval from 0), and what was changed.
+
+    >>> plan = {"steps": [{"id": "s1", "tool": "solve_pde", "args": {"spec": {
+    ...     "unknowns": ["y"], "variables": {"t": [0, 3]}, "equations": ["y'' = -y"],
+    ...     "conditions": [{"kind": "initial", "derivative": 1, "value": "2 3"}]}}}],
+    ...     "final": "s1"}
+    >>> fixed, notes = amend_initial_data("integrate y'' = -y from t = 1 to 3, y(1) = 2, "
+    ...                                   "y'(1) = 3", plan)
+    >>> spec = fixed["steps"][0]["args"]["spec"]
+    >>> spec["variables"], spec["conditions"]
+    ({'t': [1, 3]}, [{'kind': 'initial', 'value': '2'}, {'kind': 'initial', 'derivative': 1, 'value': '3'}])
+    >>> notes[0]
+    "s1: the initial data y(1) = 2, y'(1) = 3 the question writes, from t = 1"
+    """
+    plan = copy.deepcopy(plan)
+    ids, notes = _spec_ids(plan), []
+    for spec, context in _pde_specs(plan):
+        equations = spec.get("equations")
+        equations = [equations] if isinstance(equations, str) else equations or []
+        if (len(context.unknown_names) != 1 or len(context.variables) != 1
+                or not isinstance(equations, list) or len(equations) != 1):
+            continue
+        residual = _residual(context, str(equations[0]))
+        data = _stated_initial_data(question, context)
+        if residual is None or data is None or sorted(data[1]) != list(range(_order(residual))):
+            continue
+        (variable,), (at, values) = list(spec["variables"]), data
+        interval = spec["variables"][variable]
+        try:
+            low, high = (float(context.parse(str(x), what="value", unknowns_allowed=False))
+                         for x in interval)
+        except Exception:                    # noqa: BLE001 - an interval the tool refuses
+            continue
+        start = float(at)
+        planned = {int(c.get("derivative") or 0): _value(context, str(c.get("value")))
+                   for c in spec.get("conditions") or [] if isinstance(c, dict)
+                   and c.get("kind") == "initial"}
+        if (abs(low - start) < 1e-12 and len(spec.get("conditions") or []) == len(values)
+                and all(k in planned and planned[k] is not None and _equal(planned[k], v)
+                        for k, (_, v) in values.items())):
+            continue                         # the question's data already
+        if not start < high:
+            continue
+        spec["variables"][variable] = [_number(at), interval[1]]
+        spec["conditions"] = [{"kind": "initial", **({"derivative": k} if k else {}),
+                               "value": w} for k, (w, _) in sorted(values.items())]
+        unknown = context.unknown_names[0]
+        written = ", ".join(f"{unknown}{chr(39) * k}({_number(at)}) = {w}"
+                            for k, (w, _) in sorted(values.items()))
+        notes.append(f"{ids.get(id(spec), 'a step')}: the initial data {written} the question "
+                     f"writes, from {variable} = {_number(at)}")
+    return plan, notes
+
+
+def _stated_initial_data(question: str, context
+                         ) -> tuple[sp.Expr, dict[int, tuple[str, sp.Expr]]] | None:
+    """(the point, {order: (value as written, value)}) of the point data the question writes
+    for the one unknown of ``context``, all at one point; None when there are none, they are
+    at several points, or one does not read."""
+    (unknown,) = context.unknown_names
+    text, points, values = question.replace("$", " "), set(), {}
+    for m in _POINT_DATUM.finditer(text):
+        if m.group(1) != unknown:
+            continue
+        at = _value(context, m.group(3))
+        written, value = _read_value(context, _BREAK.split(text[m.end():], maxsplit=1)[0])
+        if at is None or not at.is_number or value is None or len(m.group(2)) in values:
+            return None
+        points.add(sp.nsimplify(at))
+        values[len(m.group(2))] = (written, value)
+    return (points.pop(), values) if len(points) == 1 else None
+
+
+def _number(x: sp.Expr) -> int | float | str:
+    """A point as a spec writes an end of its interval: 0, 0.2, "pi/2"."""
+    return int(x) if x.is_Integer else float(x) if x.is_Float or x.is_Rational and \
+        sp.denom(x) in (2, 4, 5, 8, 10, 20, 25, 50, 100) else sp.sstr(x)
+
+
 # ---------------------------------------------------------------------- PDE values
 # a name the question sets to a number: "with c = sqrt(2)(1/2 - 0.25)", "k = 0.5"
 _DEFINITION = re.compile(r"(?<![\w\\^_{'(,])([A-Za-z]\w*)\s*=\s*(?!=)")

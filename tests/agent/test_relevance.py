@@ -722,6 +722,29 @@ def test_an_ode_with_point_data_and_no_interval_is_solved_in_closed_form():
         assert amended["steps"][0]["args"]["spec"]["variables"]["t"] == interval
 
 
+def test_the_initial_data_of_an_ode_are_those_the_question_writes():
+    """The planner ran y(1) = 0 and y'(1) = 2 together into one datum and started at t = 0:
+    the question's data, at its point, make the solve y = 2 sin(t - 1)."""
+    import numpy as np
+
+    from tools.pde.tool import SolvePDE
+    question = "Integrate y'' = -y from t = 1 to 4 with y(1) = 0, y'(1) = 2."
+    merged = plan(("solve_pde", {"spec": {
+        "unknowns": ["y"], "variables": {"t": [0, 4]}, "equations": ["y'' = -y"],
+        "conditions": [{"kind": "initial", "derivative": 1, "value": "0 2"}]}}))
+    amended, notes = amend(question, merged)
+    spec = amended["steps"][0]["args"]["spec"]
+    assert spec["variables"] == {"t": [1, 4]} and "initial data" in notes[0], notes
+    result = SolvePDE()({"spec": spec, "method": "classical"})
+    assert result.ok, result.error
+    grid = np.load(result.data["samples"])
+    assert np.max(np.abs(grid["values"] - 2 * np.sin(grid["axis_t"] - 1))) < 1e-4
+    # the question's own data are left as they are; data at two points bound an interval
+    assert amend(question, amended)[1] == []
+    two_points = "Solve y'' = -y on 0 < t < 2 with y(0) = 0, y(2) = 1."
+    assert not any("initial data" in n for n in amend(two_points, merged)[1])
+
+
 def test_zero_data_said_in_words_leave_room_for_the_side_they_except():
     square = plan(("solve_pde", {"spec": {
         "variables": {"x": [0, 1], "y": [0, 1]}, "equations": ["u_xx + u_yy = 0"],
