@@ -37,10 +37,9 @@ import sympy as sp
 from tools.mathparse import ParseError, parse_expr
 
 from .plan import REFERENCE
-from .stated import (amend_boundary_data, amend_equation, amend_function, amend_line_element,
-                     amend_initial_data, amend_ode_in_closed_form, amend_parameters,
-                     given_values,
-                     stated_problems, unsolved_problems, wants_closed_form)
+from .stated import (amend_boundary_data, amend_equation, amend_function, amend_initial_data,
+                     amend_line_element, amend_ode_in_closed_form, amend_parameters,
+                     given_values, stated_problems, unsolved_problems, wants_closed_form)
 from .verify import Check
 
 NAME = "the plan answers the question asked"
