@@ -93,7 +93,13 @@ def run_backend(backend: str, examples: list[dict], base_examples: list[dict],
 
 
 def e2e(workers: int, out: Path, backend: str, adapter: Path) -> dict:
+    """Run the GR, hybrid and PDE suites into ``out``; tasks already in its results.jsonl
+    (an interrupted run, or the committed report) are kept, not run again, and said so."""
     from evals.cli import main as eval_main
+    done = out / "results.jsonl"
+    if done.exists() and (kept := sum(1 for line in done.read_text().splitlines() if line)):
+        print(f"e2e: {kept} tasks already in {done} are kept, not run again; an empty --out "
+              f"measures the agent afresh", file=sys.stderr)
     argv = argparse.Namespace(
         compare=[], tasks="gr,hybrid,pde", planner=backend if backend == "vllm" else
         "transformers", model=None, adapter=str(adapter), base_url=None, out=out,

@@ -39,3 +39,18 @@ def test_a_second_backend_adds_its_rows_and_keeps_the_first(tmp_path):
     assert metrics["when"].startswith("2026-01-02; end to end ")   # each figure's own day
     card = (adapter / "README.md").read_text()
     assert "70.0 %" in card and "60.0 %" in card and "85.0 % of 112" in card
+
+
+def test_an_e2e_run_on_a_folder_with_results_says_it_keeps_them(tmp_path, monkeypatch, capsys):
+    """The bench's default --out is the committed report: its tasks are resumed, not run
+    again, so a run meant to measure the agent afresh must be told."""
+    import evals.cli
+    from evals.bench.planner_bench import e2e
+    (tmp_path / "results.jsonl").write_text('{"id": "a"}\n{"id": "b"}\n')
+    (tmp_path / "report.json").write_text("{}")
+    monkeypatch.setattr(evals.cli, "main", lambda argv: 0)
+    e2e(1, tmp_path, "vllm", tmp_path)
+    assert "2 tasks already in" in capsys.readouterr().err
+    (tmp_path / "results.jsonl").unlink()
+    e2e(1, tmp_path, "vllm", tmp_path)
+    assert "already in" not in capsys.readouterr().err
