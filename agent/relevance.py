@@ -25,7 +25,6 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-import math
 import random
 import re
 import unicodedata
@@ -39,7 +38,8 @@ from tools.mathparse import ParseError, parse_expr
 from .plan import REFERENCE
 from .stated import (amend_boundary_data, amend_equation, amend_function, amend_initial_data,
                      amend_line_element, amend_ode_in_closed_form, amend_parameters,
-                     given_values, stated_problems, unsolved_problems, wants_closed_form)
+                     given_values, spec_bound, stated_problems, unsolved_problems,
+                     wants_closed_form)
 from .verify import Check
 
 NAME = "the plan answers the question asked"
@@ -857,20 +857,10 @@ def _use_the_stated_domain(question: str, plan: dict) -> tuple[dict, list[str]]:
     plan = json.loads(json.dumps(plan))
     notes = []
     for i, name, (lo, hi), (a, b) in changes:
-        plan["steps"][i]["args"]["spec"]["variables"][name] = [_bound(lo), _bound(hi)]
+        plan["steps"][i]["args"]["spec"]["variables"][name] = [spec_bound(lo), spec_bound(hi)]
         notes.append(f"{plan['steps'][i].get('id')}: {name} in [{a:g}, {b:g}] read as the "
                      f"question's {lo:g} < {name} < {hi:g}")
     return plan, notes
-
-
-def _bound(x: float) -> int | float | str:
-    """An end of an interval as a spec writes it: 1, 0.5, "pi/2"."""
-    if x == int(x):
-        return int(x)
-    over_pi = sp.nsimplify(x / math.pi, tolerance=1e-12, rational=True)
-    if abs(float(over_pi) * math.pi - x) < 1e-12 and sp.denom(over_pi) <= 12:
-        return sp.sstr(over_pi * sp.pi)
-    return x
 
 
 def _library_problems(question: str, view: PlanView) -> list[str]:

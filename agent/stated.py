@@ -26,6 +26,7 @@ import copy
 import difflib
 import functools
 import json
+import math
 import random
 import re
 from typing import Callable, NamedTuple
@@ -757,14 +758,14 @@ def amend_initial_data(question: str, plan: dict) -> tuple[dict, list[str]]:
             continue                         # the question's data already
         if not start < high:
             continue
-        spec["variables"][variable] = [_number(at), interval[1]]
+        spec["variables"][variable] = [spec_bound(start), interval[1]]
         spec["conditions"] = [{"kind": "initial", **({"derivative": k} if k else {}),
                                "value": w} for k, (w, _) in sorted(values.items())]
         unknown = context.unknown_names[0]
-        written = ", ".join(f"{unknown}{chr(39) * k}({_number(at)}) = {w}"
+        written = ", ".join(f"{unknown}{chr(39) * k}({spec_bound(start)}) = {w}"
                             for k, (w, _) in sorted(values.items()))
         notes.append(f"{ids.get(id(spec), 'a step')}: the initial data {written} the question "
-                     f"writes, from {variable} = {_number(at)}")
+                     f"writes, from {variable} = {spec_bound(start)}")
     return plan, notes
 
 
@@ -787,10 +788,14 @@ def _stated_initial_data(question: str, context
     return (points.pop(), values) if len(points) == 1 else None
 
 
-def _number(x: sp.Expr) -> int | float | str:
-    """A point as a spec writes an end of its interval: 0, 0.2, "pi/2"."""
-    return int(x) if x.is_Integer else float(x) if x.is_Float or x.is_Rational and \
-        sp.denom(x) in (2, 4, 5, 8, 10, 20, 25, 50, 100) else sp.sstr(x)
+def spec_bound(x: float) -> int | float | str:
+    """An end of an interval as a spec writes it: 1, 0.5, "pi/2"."""
+    if x == int(x):
+        return int(x)
+    over_pi = sp.nsimplify(x / math.pi, tolerance=1e-12, rational=True)
+    if abs(float(over_pi) * math.pi - x) < 1e-12 and sp.denom(over_pi) <= 12:
+        return sp.sstr(over_pi * sp.pi)
+    return x
 
 
 # ---------------------------------------------------------------------- PDE values
