@@ -5,6 +5,11 @@
                  +--+-------------+   replan: an invalid plan, a failed step or check
                                       (bounded by ``max_replans``)
 
+A plan that plainly does not compute what the question asks (``agent.relevance``: another
+spacetime, a dropped condition, a value the question gives left unused) is sent back before
+it runs, while replans remain: its result could not verify, and a PDE solve can take minutes.
+The last plan runs whatever the check says, so the answer shows what it computed.
+
 State is plain JSON (strings, numbers, lists, dicts): SymPy values travel as strings and
 arrays as file paths, so the SQLite checkpointer can store every step and a conversation
 survives a restart. ``history`` accumulates the thread's earlier questions and plans; the
@@ -137,6 +142,10 @@ class Flow:
             if put_right:
                 plan, notes = Plan.model_validate(amended), notes + put_right
         problems = self.registry.check(plan)
+        if not problems and state["question"] != GIVEN_PLAN and self._may_replan(
+                {**state, **update}):
+            problems = [f"{c.name}: no ({c.detail})" for c in check_relevance(
+                state["question"], plan.model_dump(exclude_none=True)) if not c.passed]
         update["notes"] = state.get("notes", []) + notes
         update["problems"] = problems
         if not problems:

@@ -269,6 +269,31 @@ def test_a_failing_step_is_replanned_with_its_error(agent):
     assert "more than one '='" in planner.prompts[1]
 
 
+def test_a_plan_for_another_quantity_is_sent_back_before_it_runs(agent):
+    planner = scripted(agent,
+                       plan(("curvature", {"metric": "reissner_nordstrom",
+                                           "quantity": "ricci_scalar"})),
+                       plan(("curvature", {"metric": "reissner_nordstrom",
+                                           "quantity": "kretschmann"})))
+    events = list(agent.stream("Kretschmann scalar of Reissner-Nordstrom"))
+    ran = [e["args"]["quantity"] for e in events
+           if e["event"] == "step" and e["status"] == "running"]
+    assert ran == ["kretschmann"]                          # the first plan never ran
+    assert "ricci_scalar" in planner.prompts[1]
+    ans = events[-1]["answer"]
+    assert ans.verified and same(ans.final.value, "48*M**2/r**6 - 96*M*Q**2/r**7 + 56*Q**4/r**8")
+
+
+def test_the_last_plan_runs_whatever_the_relevance_check_says(tmp_path):
+    settings = Settings(checkpoints=str(tmp_path / "c.sqlite"), retrieve_k=0, max_replans=0)
+    with Agent(settings) as agent:
+        scripted(agent, plan(("curvature", {"metric": "reissner_nordstrom",
+                                             "quantity": "ricci_scalar"})))
+        ans = agent.ask("Kretschmann scalar of Reissner-Nordstrom")
+    assert not ans.verified and ans.final.exact == "0"     # R = 0: the Maxwell field is traceless
+    assert "ricci_scalar" in ans.reason
+
+
 def test_retries_are_bounded_and_garbage_is_refused(agent):
     planner = scripted(agent, "I think the answer is 42.", "{\"steps\": [", "no idea")
     ans = agent.ask("Kretschmann scalar of Kerr")
