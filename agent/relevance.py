@@ -663,6 +663,17 @@ def _unasked_points(question: str, view: PlanView) -> list[str]:
             & curvature]
 
 
+def _unevaluated(question: str, view: PlanView) -> list[str]:
+    """A curvature quantity asked for at a radius ("the Kretschmann scalar at r = 2M") that
+    the plan computes and evaluates nowhere: its answer is the field, not the value asked."""
+    text = _plain(question)
+    if (not re.search(_AT_A_RADIUS, text) or "limit" in view.tools() or not view.curvature()
+            or not (_asked_quantities(text) or components(question))):
+        return []
+    return ["the question asks for a value at a radius (at r = ...); the plan evaluates its "
+            "curvature nowhere (no limit step)"]
+
+
 # what a question says when a plan may look for the photon sphere, the extremum of f/r^2
 # (words also when misspelt: liight, shhadow, imapct)
 _NULL_ORBITS = (r"\bnull\b|\bray|potential|f\s*\(r\)\s*/\s*r|\beikonal|quasinormal|\bqnm|ring"
@@ -1319,7 +1330,8 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
     for idle in _idle_steps(view):
         read.append("its steps")
         problems.append(idle)
-    for problem in (_unasked_points(question, view) + _unasked_photon_sphere(question, view)
+    for problem in (_unasked_points(question, view) + _unevaluated(question, view)
+                    + _unasked_photon_sphere(question, view)
                     + _rest_problems(question, view)
                     + _library_problems(question, view) + _domain_problems(question, view)):
         read.append("its steps")

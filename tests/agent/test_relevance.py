@@ -107,6 +107,9 @@ SLIPS = [
     ("Kretschmann scalar of the 5-dimensional Schwarzschild-Tangherlini black hole, f = 1 - "
      "μ/r^2", plan((CURVATURE, {"metric": "schwarzschild", "quantity": "kretschmann"})),
      "schwarzschild"),
+    # the value at a point is not the field: K(r = 2M) = 3/(4 M^4), not 48 M^2/r^6
+    ("What is the Kretschmann scalar of Schwarzschild at r = 2M?",
+     plan((CURVATURE, {"metric": "schwarzschild", "quantity": "kretschmann"})), "no limit"),
     ("what's Γ^t_tr for Schwarzschild",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "christoffel",
                        "component": "r,t,t"})), "christoffel t,t,r"),
