@@ -124,6 +124,57 @@ def test_training_rows_are_chat_turns_with_the_plan_as_completion(examples):
     assert render_tuned("q") == "<start_of_turn>user\nq<end_of_turn>\n<start_of_turn>model\n"
 
 
+def _textbook_shift(plan: dict) -> "sp.Expr":
+    """dr_h/dp from the closed-form horizon r_h(p) of the spacetime the plan's f belongs to."""
+    import sympy as sp
+    from tools.mathparse import parse_expr
+    f = parse_expr(plan["steps"][0]["args"]["expression"])
+    p = sp.Symbol(plan["steps"][0]["args"]["variable"])
+    p0 = parse_expr(plan["steps"][3]["args"]["point"])
+    M, l = sp.symbols("M l")                               # as the parser reads them
+    names = {s.name for s in f.free_symbols}
+    value = lambda name: M if "M" in names else 1          # noqa: E731 - M = 1 substituted
+    if p.name == "Lambda":          # r_h = 2M + (8M^3/3) Lambda + O(Lambda^2)
+        r_h = 2 * value("M") + sp.Rational(8, 3) * value("M") ** 3 * p
+    elif p.name == "Q":             # r_+ = M + sqrt(M^2 - Q^2)
+        r_h = 1 + sp.sqrt(1 - p ** 2)
+    elif p.name == "a":             # r_+ = M + sqrt(M^2 - a^2)
+        r_h = 1 + sp.sqrt(1 - p ** 2)
+    elif p.name == "mu":            # r_h = sqrt(mu)
+        r_h = sp.sqrt(p)
+    else:                           # BTZ: r_h = l sqrt(M)
+        ell = 1 if "l" not in names else l
+        r_h = ell * sp.sqrt(p)
+    return sp.diff(r_h, p).subs(p, p0)
+
+
+def test_new_derivations_give_the_textbook_values():
+    """Omega^2 = M/r^3 from the Christoffel symbols of Schwarzschild (Kepler's law in
+    coordinate time), and how a horizon moves with a parameter, against r_h(p) in closed
+    form: 8M^3/3 for Schwarzschild-de Sitter in Lambda, -Q/sqrt(M^2 - Q^2) for
+    Reissner-Nordstrom, 1/(2 sqrt(mu)) for Tangherlini, l/(2 sqrt(M)) for BTZ."""
+    import sympy as sp
+    from agent import Agent
+    from agent.training.intents.derive import KEPLER, SHIFT
+    from tools.mathparse import parse_expr
+    rng, kepler, shifts = random.Random(3), None, {}
+    while kepler is None or len(shifts) < 5:
+        d = KEPLER.sample(rng)
+        if d.plan["steps"][0]["args"]["metric"] == "schwarzschild":
+            kepler = d.plan
+        d = SHIFT.sample(rng)
+        shifts.setdefault(d.plan["steps"][0]["args"]["variable"], d.plan)
+    with Agent(retrieve_k=0, tool_timeout=120) as agent:
+        ans = agent.run_plan(kepler)
+        got = parse_expr(str(ans.final.exact or ans.final.value))
+        assert ans.verified and sp.simplify(got - parse_expr("M/r^3")) == 0
+        for p, plan in shifts.items():
+            ans = agent.run_plan(plan)
+            got = parse_expr(str(ans.final.exact or ans.final.value))
+            want = parse_expr(str(_textbook_shift(plan)))         # the parser's symbols
+            assert ans.verified and sp.simplify(got - want) == 0, (p, got, want)
+
+
 def test_noise_leaves_formulas_alone():
     rng = random.Random(3)
     question = "Ricci scalar of ds^2 = -dt^2 + a(t)^2 (dx^2 + dy^2 + dz^2) please"

@@ -934,6 +934,116 @@ DESITTER = Intent("derive.desitter_hubble", (
 ))
 
 
+# ------------------------------------------------------------------ circular orbits from Γ
+# On a circular geodesic r'' = 0, so the radial geodesic equation reads
+# Γ^r_tt t'^2 + Γ^r_φφ φ'^2 = 0: Ω^2 = (dφ/dt)^2 = -Γ^r_tt/Γ^r_φφ on the equator, f'(r)/(2r)
+# for ds^2 = -f dt^2 + dr^2/f + r^2 dΩ^2 (Kepler's law M/r^3 for Schwarzschild).
+_CATALOGUED = {SCHW.f: "schwarzschild", RN.f: "reissner_nordstrom"}
+_OMEGAS = ("dOmega^2", "dΩ^2", "(dtheta^2 + sin^2 theta dphi^2)")
+
+
+def _kepler(rng):
+    c = draw_case(rng, (SCHW, RN, SDS, SADS, DS), numeric=0.3)
+    if c.st.f in _CATALOGUED and not c.vals and rng.random() < 0.6:
+        metric, where = _CATALOGUED[c.st.f], c.name
+    else:
+        f = c.sub(c.st.txt) if c.vals else c.st.txt
+        body = f"-({f}) dt^2 + dr^2/({f}) + r^2 {pick(rng, _OMEGAS)}"
+        metric = f"ds^2 = {body}"
+        where = pick(rng, (f"the metric {metric}", f"ds^2 = {body}",
+                           f"the static spacetime {metric}"))
+    return Draw({"where": where}, plan(
+        step("curvature", metric=metric, quantity="christoffel", component="r,t,t"),
+        step("curvature", metric=metric, quantity="christoffel", component="r,phi,phi"),
+        step("limit", expression="-($s1)/($s2)", variable="theta", point="pi/2")))
+
+
+KEPLER = Intent("derive.circular_geodesic", (
+    "Circular orbits in the equatorial plane of {where}: derive (dφ/dt)^2 from the "
+    "Christoffel symbols Γ^r_tt and Γ^r_φφ.",
+    "From the radial geodesic equation with r'' = 0, get Ω^2 = (dφ/dt)^2 for circular "
+    "equatorial orbits of {where}. Use the connection coefficients.",
+    "Kepler's third law for {where}: compute Ω^2 = (dφ/dt)^2 of a circular geodesic at "
+    "θ = π/2 via the Christoffel symbols.",
+    "What is the orbital angular velocity squared (dφ/dt)^2 of circular equatorial geodesics "
+    "in {where}? Work it out with $\\Gamma^r_{{tt}}$ and $\\Gamma^r_{{\\phi\\phi}}$.",
+    "With the Christoffel symbols of {where}, find the coordinate angular frequency "
+    "Ω² = (dφ/dt)² of a circular orbit in the plane θ = π/2.",
+    "Take {where}. The geodesic equation for a circular equatorial orbit gives "
+    "Ω^2 = -Γ^r_tt/Γ^r_φφ; evaluate it.",
+    "Christoffel symbols of {where} -> angular velocity of circular equatorial geodesics, "
+    "Ω^2 = (dφ/dt)^2?",
+    "I need (dφ/dt)^2 for circular geodesics of {where} in the equatorial plane, computed "
+    "from the connection.",
+), _kepler, per_template=5, tags=("gr",), asks=(
+    "Ω^2 = (dφ/dt)^2 of circular equatorial geodesics of {where}, from the Christoffel symbols",
+    "the angular velocity of a circular equatorial orbit in {where} from Γ^r_tt and Γ^r_φφ",
+))
+
+
+# ------------------------------------------------------------------ how a horizon moves
+# f(r_h, p) = 0 defines r_h(p): dr_h/dp = -(∂f/∂p)/(∂f/∂r) at the horizon (implicit
+# differentiation), e.g. 8M^3/3 for Schwarzschild-de Sitter in Λ at Λ = 0, -Q/sqrt(M^2 - Q^2)
+# for Reissner-Nordström's r_+ in Q.
+_SHIFTS = ((SDS, "Lambda", (0,), ("Λ", "the cosmological constant Λ", "Lambda")),
+           (RN, "Q", (0.6, 0.8, 0.5), ("the charge Q", "Q")),
+           (KERR, "a", (0.6, 0.8, 0.5), ("the spin a", "the rotation parameter a", "a")),
+           (TANG, "mu", (1, 4, 9), ("μ", "the mass parameter mu")),
+           (BTZ, "M", (1, 4), ("the mass M", "M")))
+
+
+def _shift(rng):
+    st, p, values, spoken = pick(rng, _SHIFTS)
+    p0 = pick(rng, values)
+    others = {}
+    if st in (RN, KERR):
+        others = {"M": 1}
+    elif st is SDS and rng.random() < 0.4:
+        others = {"M": pick(rng, (1, 2))}
+    elif st is BTZ and rng.random() < 0.5:
+        others = {"l": pick(rng, (1, 2))}
+
+    def sub(expr: str, values: dict) -> str:
+        return _SYM.sub(lambda m: num(values[m.group()]) if m.group() in values
+                        else m.group(), expr)
+
+    f = sub(st.f, others)
+    given = "".join(f", {k} = {num(v)}" for k, v in others.items())
+    symbols = sorted(set(_SYM.findall(f)) - {p})
+    asm = {s: POS for s in symbols} or None
+    outer = st.outer if st.roots > 1 and not (st is SDS and p0 == 0) else 0
+    return Draw({"name": pick(rng, st.names), "f": sub(st.txt, others), "p": pick(rng, spoken),
+                 "sym": {"Lambda": "Λ", "mu": "μ"}.get(p, p), "p0": num(p0), "given": given},
+                plan(step("differentiate", expression=f, variable=p),
+                     step("differentiate", expression=f, variable="r"),
+                     step("solve", assumptions={**(asm or {}), "r": POS},
+                          equations=[f"{sub(f, {p: p0})} = 0"], variables=["r"]),
+                     step("limit", expression="-($s1)/($s2)", variable=p, point=num(p0)),
+                     step("limit", assumptions=asm, expression="$s4", variable="r",
+                          point=f"$s3[{outer}]")))
+
+
+SHIFT = Intent("derive.horizon_shift", (
+    "How fast does the horizon of {name} (f = {f}{given}) move as {p} changes? "
+    "Give dr_h/d{sym} at {sym} = {p0}.",
+    "Implicit differentiation of f(r_h) = 0 for {name}, f(r) = {f}{given}: what is "
+    "d r_h/d {sym} at {sym} = {p0}?",
+    "Sensitivity of the outer horizon radius to {p} in {name} (f = {f}{given}): "
+    "dr_+/d{sym} evaluated at {sym} = {p0}.",
+    "For f(r) = {f}{given}, the horizon r_h depends on {p}. Find dr_h/d{sym} at {sym} = {p0}.",
+    "{name}, f = {f}{given}: at what rate does the horizon radius change with {p} at "
+    "{sym} = {p0}?",
+    "Compute the derivative of the horizon radius with respect to {p} for {name} "
+    "(metric function {f}{given}) at {sym} = {p0}.",
+    "Perturb {p} about {sym} = {p0} in {name} with f(r) = {f}{given}: what is the slope "
+    "d r_h / d {sym} of the horizon?",
+), _shift, per_template=5, tags=("gr",), asks=(
+    "dr_h/d{sym} at {sym} = {p0} for {name}, f = {f}{given}",
+    "the rate at which the horizon of {name} (f = {f}{given}) moves with {p} at {sym} = {p0}",
+))
+
+
 INTENTS: list[Intent] = [HORIZON, HORIZONS, EXTREMAL, PHOTON, IMPACT, ISCO, ORBIT_Q, AT_RADIUS,
                          BOUND, CIRCULAR, KAPPA, AREA, KERR_X, REDSHIFT, DISTANCE, INFALL,
-                         BENDING, PERIHELION, SERIES, INVARIANT, FLRW, DESITTER]
+                         BENDING, PERIHELION, SERIES, INVARIANT, FLRW, DESITTER, KEPLER,
+                         SHIFT]
