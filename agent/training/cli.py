@@ -51,6 +51,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "adapter (its rank) instead of a fresh LoRA: new data for a trained planner")
     p.add_argument("--plain-prompt", action="store_true", help="train without the nearest "
                    "solved example in the prompt (and ship no examples.jsonl)")
+    p.add_argument("--nearest-example", action="store_true", help="show the nearest solved "
+                   "example even when its plan is the answer (not one of the question's shape "
+                   "with another plan)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -69,6 +72,7 @@ def run(args) -> int:
                          rank=args.rank,
                          alpha=2 * args.rank, batch_size=args.batch_size, seed=args.seed,
                          max_steps=args.max_steps, solved_examples=not args.plain_prompt,
+                         edit_examples=not args.nearest_example,
                          init=str(args.init or ""))
     info = train(args.data, args.out, config, progress=not args.quiet,
                  resume=args.resume)

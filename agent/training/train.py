@@ -54,6 +54,7 @@ class TrainConfig:
     seed: int = 0
     max_steps: int = -1                 # > 0: stop after this many steps (smoke tests)
     solved_examples: bool = True        # show the nearest solved example in each prompt
+    edit_examples: bool = True          # ... of the question's shape, never its own plan
     init: str = ""                      # an adapter to go on from (a fresh LoRA when empty):
                                         # its rank and layers, not ``rank``/``alpha``, apply
 
@@ -76,19 +77,29 @@ def _vectors(questions: list[str], solved: SolvedExamples) -> list:
     return [solved.vectors[index[q]] if q in index else extra[q] for q in questions]
 
 
-def rows(examples: list[dict], solved: SolvedExamples | None = None) -> list[dict]:
+def rows(examples: list[dict], solved: SolvedExamples | None = None,
+         edit: bool = False) -> list[dict]:
     """Prompt-completion pairs: the prompt the planner will see (with the example of
     ``solved`` nearest to the question, from another phrasing family), the plan it should
-    write."""
+    write. With ``edit``, the example is the nearest of the question's shape, as at
+    inference (``SolvedExamples.shown``), whose plan is not the answer itself: about a third
+    of the nearest examples have the very plan asked for, and a planner trained to copy them
+    copies an example's numbers, symbols and metric where the question has others."""
+    from ..relevance import shaped_for
     registry = default_registry()
     vectors = _vectors([e["question"] for e in examples], solved) if solved else None
     out = []
     for i, e in enumerate(examples):
         history = [e["previous"]] if e.get("previous") else []
         history = [{**h, "plan": canonical(h["plan"], registry)} for h in history]
-        shown = solved.nearest_to(vectors[i], exclude=e["family"]) if solved else []
+        plan = canonical(e["plan"], registry)
+        fits = None
+        if edit:
+            def fits(shown: dict, question=e["question"], plan=plan) -> bool:
+                return shown != plan and shaped_for(question, shown)
+        shown = solved.nearest_to(vectors[i], exclude=e["family"], fits=fits) if solved else []
         out.append({"prompt": render_tuned(e["question"], history=history, examples=shown),
-                    "completion": plan_text(canonical(e["plan"], registry))})
+                    "completion": plan_text(plan)})
     return out
 
 
@@ -210,7 +221,7 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
         attn_implementation="eager")
     train_examples = load(data, "train")
     solved = bank(train_examples) if config.solved_examples else None
-    train_rows = rows(train_examples, solved)
+    train_rows = rows(train_examples, solved, edit=config.edit_examples)
     grammar = plan_grammar(tokenizer, model.config.vocab_size)
     from tqdm import tqdm
     encoded = [encode(r, tokenizer, grammar) for r in tqdm(
@@ -259,7 +270,9 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
             "train_tokens_per_epoch": tokens,
             "loss": "cross-entropy over the tokens the plan grammar allows at each position",
             "prompt": ("the question, after the nearest solved example of another phrasing "
-                       "family" if solved else "the question alone"),
+                       "family" + (" of the question's shape, not its own plan"
+                                   if config.edit_examples else "")
+                       if solved else "the question alone"),
             "precision": "bfloat16 autocast" if bf16 else "float32",
             "steps": result.global_step, "train_loss": round(result.training_loss, 4),
             "seconds": round(seconds, 1),

@@ -105,6 +105,27 @@ def test_training_prompts_show_an_example_of_another_family():
     assert "Solved: " not in rows(examples[:3])[0]["prompt"]
 
 
+def test_edit_training_prompts_show_the_question_s_shape_and_never_its_own_plan():
+    from agent.planner.schema import canonical
+    from agent.relevance import shaped_for
+    examples = [e.record() for e in draw(all_intents(), seed=0, scale=0.2)
+                if e.split == "train"][:150]
+    solved = bank(examples)
+    by_question = {r["question"]: r for r in solved.rows}
+    nearest, edit = rows(examples, solved), rows(examples, solved, edit=True)
+    copied = 0
+    for e, near, row in zip(examples, nearest, edit):
+        shown = by_question[row["prompt"].split("Solved: ", 1)[1].split("\nPlan: ", 1)[0]]
+        plan = canonical(e["plan"], default_registry())
+        assert shown["family"] != e["family"]
+        if any(shaped_for(e["question"], r["plan"]) and r["plan"] != plan
+               for r in solved.nearest(e["question"], k=128, exclude=e["family"])):
+            assert shaped_for(e["question"], shown["plan"]) and shown["plan"] != plan
+        assert row["completion"] == near["completion"]
+        copied += near["completion"].strip() in near["prompt"]
+    assert copied > 0                    # nearest alone: the answer itself is shown at times
+
+
 class _Echo(Planner):
     """A planner whose 'model' writes one fixed plan: the prompt is what is under test."""
     name = "echo"
