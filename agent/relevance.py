@@ -205,8 +205,13 @@ DERIVED = (
              lambda p: "differentiate" in p.tools() or re.search(r"\$s\d+\[1\].*\$s\d+\[0\]"
                                                                  r"|r_\+ - r_-", p.text()))
         , "a plan for it differentiates f and evaluates f'/2 at the horizon (a limit)"),
-    Ask("the horizon area", r"\barea\b|entropy", _all(_uses("solve"), _final_has(r"pi")),
-        "a plan for it finds r_+ and integrates (or multiplies out) 4 pi r_+^2"),
+    Ask("the horizon area", r"\barea\b",
+        _all(_uses("solve"), lambda p: p.final.get("tool") == "integrate"
+             or _final_has(r"4\s*\*\s*pi|pi\s*\*\s*4")(p)),
+        "a plan for it finds r_+ and integrates (or multiplies out) 4 pi r_+^2",
+        unless=r"entropy"),
+    Ask("the horizon entropy", r"entropy", _all(_uses("solve"), _final_has(r"pi")),
+        "a plan for it finds r_+ and gives A/4, pi r_+^2 for a round horizon"),
     Ask("the angular velocity of the horizon", r"angular velocity of the horizon|horizon "
         r"angular velocity|ω_h|omega_h|rotation rate", _all(_uses("solve"),
                                                              _ends("simplify", "limit")),
@@ -466,6 +471,14 @@ def _question_symbols(question: str) -> set[str]:
     if "spin" in low or "rotating" in low:
         names.add("a")
     return names
+
+
+def _question_functions(question: str) -> set[str]:
+    """The names a question writes as functions, ``a(t)``, ``\\Phi(r)``: a line element's free
+    function must be one of them (the article in "a radiation-dominated universe" is no a(t))."""
+    text = _latex_names(_spelled(question))
+    return {m.group(1) for m in re.finditer(r"(?<![A-Za-z_0-9])([A-Za-z][A-Za-z_0-9]*)\s*\(",
+                                            text)}
 
 
 _COORDS = {"r", "t", "x", "y", "z", "u", "v", "theta", "phi", "rho", "chi", "tau", "eta"}
@@ -1313,7 +1326,8 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
                             f"the plan's has d{', d'.join(sorted(planned_d))}")
     if _has_line_element(question):
         for a in view.curvature():
-            free = sorted(_free_functions(str(a.get("metric", ""))) - _question_symbols(question))
+            free = sorted(_free_functions(str(a.get("metric", "")))
+                          - _question_functions(question))
             if free:
                 read.append("the line element")
                 problems.append(f"the question writes its line element; the plan's "

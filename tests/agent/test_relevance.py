@@ -110,6 +110,14 @@ SLIPS = [
     # the value at a point is not the field: K(r = 2M) = 3/(4 M^4), not 48 M^2/r^6
     ("What is the Kretschmann scalar of Schwarzschild at r = 2M?",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "kretschmann"})), "no limit"),
+    # A = 4 pi r_h^2 = 16 pi M^2, not pi r_h^2 (that is the entropy A/4)
+    ("Area of the event horizon of a Schwarzschild black hole?",
+     plan(("solve", {"equations": ["1 - 2*M/r = 0"], "variables": ["r"]}),
+          ("simplify", {"expression": "pi*($s1[0])^2"})), "horizon area"),
+    # the article is no scale factor: FLRW's free a(t) is not the a = t^(2/3) written out
+    ("Scalar curvature of a matter-dominated universe, ds^2 = -dt^2 + t^(4/3) (dx^2 + dy^2 + "
+     "dz^2)", plan((CURVATURE, {"metric": "flrw_flat", "quantity": "ricci_scalar"})),
+     "leaves a free"),
     ("what's Γ^t_tr for Schwarzschild",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "christoffel",
                        "component": "r,t,t"})), "christoffel t,t,r"),
@@ -185,7 +193,7 @@ SLIPS = [
                                                   "value": "0"}]}})), "-u'' = pi^2"),
     ("Ricci scalar of the Ellis wormhole ds^2 = -dt^2 + dl^2 + (l^2 + b^2) dΩ^2",
      plan((CURVATURE, {"metric": "morris_thorne", "quantity": "ricci_scalar"})),
-     "leaves Phi free"),
+     "leaves Phi, b free"),
     ("Use the Christoffel symbols of Schwarzschild to get the angular velocity $\\Omega^2 = "
      "(d\\phi/dt)^2$ of a circular equatorial geodesic.",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "christoffel"})),
