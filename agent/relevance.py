@@ -545,6 +545,28 @@ def _plan_numbers(view: PlanView) -> list[str]:
     return _NUMBER.findall(re.sub(r"\$s\d+(?:\[\d+\])*", " ", " ; ".join(parts)))
 
 
+def _unused_ends(question: str, view: PlanView) -> list[str]:
+    """A value the question gives the variable the plan integrates or takes a limit in ("from
+    r = 2 to r = 3") that the plan uses nowhere: its integral or limit is taken elsewhere (an
+    integral from the horizon r = 2 to 2, which is 0). Values of a parameter's multiple
+    (r = 3M) are left to the other checks."""
+    used = {float(x) for x in _plan_numbers(view)}
+    out = []
+    for step in view.steps:
+        args = step.get("args", {})
+        variable = str(args.get("variable", ""))
+        if step.get("tool") not in ("integrate", "limit") or not re.fullmatch(r"[a-z]\w*",
+                                                                             variable):
+            continue
+        for m in re.finditer(rf"(?<![\w^]){re.escape(variable)}\s*=\s*(-?\d+(?:\.\d+)?)"
+                             rf"(?![\d.]|\s*\*?\s*[A-Za-z](?![A-Za-z]))", question):
+            if float(m.group(1)) not in used and (text := f"{variable} = {m.group(1)}") \
+                    not in " ".join(out):
+                out.append(f"the question gives {text}; the plan's {step['tool']} in "
+                           f"{variable} uses it nowhere")
+    return out
+
+
 def _stray_numbers(question: str, view: PlanView) -> list[str]:
     """The plan's numbers that the question neither gives nor makes by one product or
     quotient of two of its numbers (10 solar masses times 1.476625 km)."""
@@ -1345,6 +1367,7 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
         read.append("its steps")
         problems.append(idle)
     for problem in (_unasked_points(question, view) + _unevaluated(question, view)
+                    + _unused_ends(question, view)
                     + _unasked_photon_sphere(question, view)
                     + _rest_problems(question, view)
                     + _library_problems(question, view) + _domain_problems(question, view)):

@@ -118,6 +118,11 @@ SLIPS = [
     ("Scalar curvature of a matter-dominated universe, ds^2 = -dt^2 + t^(4/3) (dx^2 + dy^2 + "
      "dz^2)", plan((CURVATURE, {"metric": "flrw_flat", "quantity": "ricci_scalar"})),
      "leaves a free"),
+    # an integral between the radii asked for, not from 3 to 3 (which is 0)
+    ("How far, in proper radial distance, is it from r = 3 to r = 5 outside a Schwarzschild "
+     "hole with M = 1?",
+     plan(("integrate", {"expression": "1/sqrt(1 - 2*1/r)", "variable": "r", "lower": "3",
+                         "upper": "3"})), "r = 5"),
     ("what's Γ^t_tr for Schwarzschild",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "christoffel",
                        "component": "r,t,t"})), "christoffel t,t,r"),
