@@ -567,6 +567,19 @@ def _unused_ends(question: str, view: PlanView) -> list[str]:
     return out
 
 
+def _foreign_coordinates(question: str, view: PlanView) -> list[str]:
+    """A coordinate a plan solves for that the line element the question writes does not
+    have: "at what rho is the horizon?" of a metric in isotropic rho, solved in r."""
+    coordinates = _differentials(question) if _has_line_element(question) else set()
+    if not coordinates:
+        return []
+    return [f"the question's line element is in {', '.join(sorted(coordinates))}; the plan "
+            f"solves for {v}, which is none of them"
+            for s in view.steps if s.get("tool") == "solve"
+            for v in map(str, s.get("args", {}).get("variables") or [])
+            if v in _COORDS and v not in coordinates]
+
+
 def _stray_numbers(question: str, view: PlanView) -> list[str]:
     """The plan's numbers that the question neither gives nor makes by one product or
     quotient of two of its numbers (10 solar masses times 1.476625 km)."""
@@ -1367,7 +1380,7 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
         read.append("its steps")
         problems.append(idle)
     for problem in (_unasked_points(question, view) + _unevaluated(question, view)
-                    + _unused_ends(question, view)
+                    + _unused_ends(question, view) + _foreign_coordinates(question, view)
                     + _unasked_photon_sphere(question, view)
                     + _rest_problems(question, view)
                     + _library_problems(question, view) + _domain_problems(question, view)):

@@ -123,6 +123,10 @@ SLIPS = [
      "hole with M = 1?",
      plan(("integrate", {"expression": "1/sqrt(1 - 2*1/r)", "variable": "r", "lower": "3",
                          "upper": "3"})), "r = 5"),
+    # the answer is a value of the question's coordinate rho, not of an r it never has
+    ("ds^2 = -(1 - 2M/ρ) dt^2 + dρ^2/(1 - 2M/ρ) + ρ^2 dΩ^2: at what ρ does g_tt vanish?",
+     plan(("solve", {"equations": ["1 - M/(2*M/r) = 0"], "variables": ["r"]})),
+     "solves for r"),
     ("what's Γ^t_tr for Schwarzschild",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "christoffel",
                        "component": "r,t,t"})), "christoffel t,t,r"),
