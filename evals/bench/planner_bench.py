@@ -64,8 +64,9 @@ def _flow(planner):
 
 
 def run_backend(backend: str, examples: list[dict], base_examples: list[dict],
-                adapter: Path, count, progress: bool, outcomes_file: Path | None = None) -> dict:
-    """Both models on one backend: {"tuned": summary, "base": summary}; with
+                adapter: Path, count, progress: bool, outcomes_file: Path | None = None,
+                models: tuple[str, ...] = ("tuned", "base")) -> dict:
+    """The ``models`` on one backend: {"tuned": summary, "base": summary}; with
     ``outcomes_file``, every example's plan is appended to it as a JSON line."""
     results = {}
     settings = {"tuned": Settings(adapter=str(adapter)), "base": Settings(adapter="")}
@@ -77,7 +78,7 @@ def run_backend(backend: str, examples: list[dict], base_examples: list[dict],
         settings = {k: s.model_copy(update={"planner": "openai", "openai_base_url": server.url})
                     for k, s in settings.items()}
     try:
-        for name in ("tuned", "base"):
+        for name in models:
             subset = examples if name == "tuned" else base_examples
             planner = _planner(settings[name])
             try:                                  # load the model, compile the grammar
@@ -139,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limit", type=int, default=0, help="test examples for the tuned model "
                    "(0: all)")
     p.add_argument("--base-limit", type=int, default=24, help="test examples for the base model")
+    p.add_argument("--models", default="tuned,base", help="which to measure (a new adapter "
+                   "leaves the base model's figures as they were)")
     p.add_argument("--e2e", action="store_true", help="also run the GR, hybrid and PDE suites")
     p.add_argument("--e2e-backend", default="vllm", choices=["vllm", "transformers"])
     p.add_argument("--workers", type=int, default=2)
@@ -157,16 +160,19 @@ def main(argv: list[str] | None = None) -> int:
         build(args.data, progress=not args.quiet)
     examples = load(args.data, args.split) if backends else []
     tuned_set, base_set = spread(examples, args.limit), spread(examples, args.base_limit)
+    models = tuple(m.strip() for m in args.models.split(",") if m.strip())
+    if not models or set(models) - {"tuned", "base"}:
+        p.error(f"--models takes tuned and/or base, not {args.models!r}")
     count = _counter()
     figures: dict = {"split": args.split, "examples": len(tuned_set),
                      "base_examples": len(base_set), "backends": {}}
     for backend in backends:
         start = time.perf_counter()
         result = run_backend(backend, tuned_set, base_set, args.adapter, count, not args.quiet,
-                             args.outcomes)
+                             args.outcomes, models)
         result["seconds"] = round(time.perf_counter() - start, 1)
         figures["backends"][backend] = result
-        for name in ("tuned", "base"):
+        for name in models:
             r = result[name]
             print(f"{backend:12s} {name:5s} n={r['n']:4d} valid {100 * r['validity']:5.1f} %  "
                   f"tools {100 * r['tool_selection']:5.1f} %  exact "
@@ -174,13 +180,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"{100 * r['equivalent_match']:5.1f} %)  "
                   f"p50 {r['p50_seconds']:6.2f} s  "
                   f"p95 {r['p95_seconds']:6.2f} s  {r['tokens_per_second']:6.1f} tok/s")
-        if c := result["tuned"].get("checked"):
+        if c := result.get("tuned", {}).get("checked"):
             print(f"{backend:12s} tuned, as the agent plans: valid {100 * c['validity']:5.1f} %  "
                   f"tools {100 * c['tool_selection']:5.1f} %  exact "
                   f"{100 * c['exact_match']:5.1f} %  (up to notation "
                   f"{100 * c['equivalent_match']:5.1f} %)  p50 {c['p50_seconds']:6.2f} s  "
                   f"p95 {c['p95_seconds']:6.2f} s  asked again for "
                   f"{100 * c['redrawn']:.1f} %")
+        if set(models) != {"tuned", "base"}:
+            continue
         t, b = result["tuned"], result["base"]
         gain = (f"x{t['exact_match'] / b['exact_match']:.1f}" if b["exact_match"]
                 else f"{100 * t['exact_match']:.1f} % against none")
@@ -217,6 +225,8 @@ def _write_card(adapter: Path, figures: dict) -> None:
                                                    f"{figures['base_examples']}")
     for backend, result in figures["backends"].items():
         for name in ("tuned", "base"):
+            if name not in result:
+                continue
             r = result[name]
             metrics[f"{backend}, {name}: validity / tools / exact"] = (
                 f"{100 * r['validity']:.1f} % / {100 * r['tool_selection']:.1f} % / "

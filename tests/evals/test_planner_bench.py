@@ -54,3 +54,20 @@ def test_an_e2e_run_on_a_folder_with_results_says_it_keeps_them(tmp_path, monkey
     (tmp_path / "results.jsonl").unlink()
     e2e(1, tmp_path, "vllm", tmp_path)
     assert "already in" not in capsys.readouterr().err
+
+
+def test_a_tuned_only_run_keeps_the_base_rows_and_adds_the_plans_the_agent_runs(tmp_path):
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    shutil.copy(ADAPTER / "training.json", adapter)
+    _write_card(adapter, _figures("transformers", 0.7))
+    tuned = _figures("transformers", 0.8)["backends"]["transformers"]["tuned"] | {"checked": {
+        "validity": 1.0, "tool_selection": 0.95, "exact_match": 0.85, "equivalent_match": 0.86,
+        "p50_seconds": 2.5, "p95_seconds": 9.0, "redrawn": 0.05}}
+    _write_card(adapter, {"examples": 120, "base_examples": 24,
+                          "backends": {"transformers": {"tuned": tuned}}})
+    metrics = json.loads((adapter / "metrics.json").read_text())
+    assert metrics["transformers, tuned: validity / tools / exact"] == "100.0 % / 90.0 % / 80.0 %"
+    assert metrics["transformers, base: validity / tools / exact"] == "100.0 % / 90.0 % / 0.0 %"
+    assert metrics["transformers, tuned, as the agent plans: validity / tools / exact"] == (
+        "100.0 % / 95.0 % / 85.0 % (asked again for 5.0 %; p50 / p95 2.50 s / 9.00 s)")
