@@ -560,10 +560,10 @@ def _unused_ends(question: str, view: PlanView) -> list[str]:
             continue
         for m in re.finditer(rf"(?<![\w^]){re.escape(variable)}\s*=\s*(-?\d+(?:\.\d+)?)"
                              rf"(?![\d.]|\s*\*?\s*[A-Za-z](?![A-Za-z]))", question):
-            if float(m.group(1)) not in used and (text := f"{variable} = {m.group(1)}") \
-                    not in " ".join(out):
-                out.append(f"the question gives {text}; the plan's {step['tool']} in "
-                           f"{variable} uses it nowhere")
+            problem = (f"the question gives {variable} = {m.group(1)}; the plan's "
+                       f"{step['tool']} in {variable} uses it nowhere")
+            if float(m.group(1)) not in used and problem not in out:
+                out.append(problem)
     return out
 
 
