@@ -564,7 +564,25 @@ def _unused_ends(question: str, view: PlanView) -> list[str]:
                        f"{step['tool']} in {variable} uses it nowhere")
             if float(m.group(1)) not in used and problem not in out:
                 out.append(problem)
+    for m in _RANGE.finditer(question):
+        variable, ends = m.group(1), (m.group(2), m.group(3))
+        if any(s.get("tool") in ("integrate", "limit")
+               and str(s.get("args", {}).get("variable")) == variable
+               or s.get("tool") == "solve_pde" for s in view.steps):
+            continue            # read above, end by end; a PDE's domain is the domain check's
+        missing = [e for e in ends if float(e) not in used]
+        if missing:
+            out.append(f"the question asks from {variable} = {ends[0]} to {variable} = "
+                       f"{ends[1]}; the plan uses {' and '.join(missing)} nowhere")
     return out
+
+
+# "from r = 2 to r = 3", "between x = 0 and x = 1": a range of one variable, asked of an
+# integral or a difference, whose ends a plan that answers it writes (a proper distance
+# planned as the horizon alone has no 3)
+_RANGE = re.compile(r"\b(?:from|between)\b[^.;:?]*?(?<![\w^])([a-z]\w*)\s*=\s*(-?\d+(?:\.\d+)?)"
+                    r"(?![\d.]|\s*\*?\s*[A-Za-z](?![A-Za-z]))\s+(?:to|and)\s+(?:\1\s*=\s*)?"
+                    r"(-?\d+(?:\.\d+)?)(?![\d.]|\s*\*?\s*[A-Za-z](?![A-Za-z]))")
 
 
 def _foreign_coordinates(question: str, view: PlanView) -> list[str]:
@@ -668,6 +686,20 @@ def _unstated_parameters(question: str, view: PlanView) -> list[str]:
 
 _CALCULUS_VARIABLE = {"limit": "variable", "differentiate": "variable", "integrate": "variable",
                       "series": "variable"}
+
+
+def _repeated_steps(view: PlanView) -> list[str]:
+    """A step that computes what an earlier one did (the same tool, the same arguments): a
+    plan meant to combine two quantities (-Gamma^r_tt/Gamma^r_phiphi) that divides one by
+    itself."""
+    seen: dict[str, str] = {}
+    out = []
+    for s in view.steps:
+        key = json.dumps([s.get("tool"), s.get("args", {})], sort_keys=True)
+        if key in seen:
+            out.append(f"{s.get('id')} repeats {seen[key]} (the same {s.get('tool')})")
+        seen.setdefault(key, str(s.get("id")))
+    return out
 
 
 def _idle_steps(view: PlanView) -> list[str]:
@@ -944,6 +976,30 @@ def _library_problems(question: str, view: PlanView) -> list[str]:
 _AT_ORIGIN = re.compile(r"\b(?:at|from) the origin\b")
 
 
+# "the 1D Poisson problem", "a two-dimensional Laplace problem": how many space variables
+_DIMENSIONS = re.compile(r"\b([123])[- ]?d\b|\b(one|two|three)[- ]dimensional\b")
+
+
+def _dimension_problems(question: str, view: PlanView) -> list[str]:
+    """A PDE whose space the question counts (``1D``, ``two-dimensional``) solved over
+    another number of space variables (time ``t`` is not one): a 1D Poisson problem planned
+    on a square is another problem."""
+    m = _DIMENSIONS.search(_plain(question))
+    if not m:
+        return []
+    asked = int(m.group(1)) if m.group(1) else ("one", "two", "three").index(m.group(2)) + 1
+    problems = []
+    for s in view.steps:
+        spec = s.get("args", {}).get("spec") if s.get("tool") == "solve_pde" else None
+        variables = spec.get("variables") if isinstance(spec, dict) else None
+        if isinstance(variables, dict):
+            space = sorted(v for v in variables if v != "t")
+            if space and len(space) != asked:
+                problems.append(f"the question's problem is {asked}D; {s.get('id')} solves "
+                                f"over {', '.join(space)}")
+    return problems
+
+
 def _spread_out(step: dict) -> bool:
     """Whether a solve_pde step's unknown is a field over space (a string's shape is no
     position of a particle at the origin)."""
@@ -999,6 +1055,19 @@ _ONE = (r"\b(?:outer|inner|outermost|innermost|event|black[- ]hole|cosmological)
         r"|\br_[+-](?![\w-])|\br_\{[+-]\}")
 _ALL = (r"horizons|radii|roots|\bboth\b|\ball\b|every|orbits\b|extrema|inner and outer|"
         r"r_- and r_\+|r_\+ and r_-|where are they")
+
+
+def _orbit_constants_left(question: str, view: PlanView, outputs: dict) -> list[str]:
+    """A radius asked for (the photon sphere, the ISCO) that the answer gives in terms of an
+    orbit's angular momentum L the question never gives: the plan's potential is not the one
+    whose extremum the radius is (light's f/r^2 with an L^2/r^2 added)."""
+    final = outputs.get(view.final.get("id"))
+    if (final is None or "L" in _question_symbols(question) or not _radius_asked(question)
+            or re.search(r"angular momentum", _plain(question))
+            or not re.search(r"(?<![\w.])L(?!\w)", str(final))):
+        return []
+    return ["the radius asked for is given in terms of an angular momentum L, which the "
+            "question does not give"]
 
 
 def _count_problems(question: str, view: PlanView, outputs: dict) -> list[str]:
@@ -1376,14 +1445,15 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
     for setting in _unstated_parameters(question, view):
         read.append("its given values")
         problems.append(f"the plan sets {setting}, which the question does not give")
-    for idle in _idle_steps(view):
+    for idle in _idle_steps(view) + _repeated_steps(view):
         read.append("its steps")
         problems.append(idle)
     for problem in (_unasked_points(question, view) + _unevaluated(question, view)
                     + _unused_ends(question, view) + _foreign_coordinates(question, view)
                     + _unasked_photon_sphere(question, view)
                     + _rest_problems(question, view)
-                    + _library_problems(question, view) + _domain_problems(question, view)):
+                    + _library_problems(question, view) + _domain_problems(question, view)
+                    + _dimension_problems(question, view)):
         read.append("its steps")
         problems.append(problem)
     for missing in _missing_conditions(question, view):
@@ -1394,6 +1464,9 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
         problems.append(problem)
     for problem in _count_problems(question, view, outputs or {}):
         read.append("how many values it asks for")
+        problems.append(problem)
+    for problem in _orbit_constants_left(question, view, outputs or {}):
+        read.append("what it answers")
         problems.append(problem)
     for problem in _horizon_problems(question, view, named):
         read.append("the horizon equation")
@@ -1417,7 +1490,8 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
     metrics = [str(a.get("metric", "")) for a in view.curvature()]
     catalogue = [_catalogue_name(m) for m in metrics if not _written_out(m)]
     if named and catalogue:
-        allowed = set().union(*named)
+        # "Schwarzschild in Kruskal coordinates" names one chart of the spacetime it names
+        allowed = set().union(*(n for n in named if not any(o < n for o in named if o)))
         read.append("the spacetime")
         wrong = [m for m in catalogue if m not in allowed or _unqualified(question, m)]
         if wrong:

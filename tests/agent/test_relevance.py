@@ -123,6 +123,29 @@ SLIPS = [
      "hole with M = 1?",
      plan(("integrate", {"expression": "1/sqrt(1 - 2*1/r)", "variable": "r", "lower": "3",
                          "upper": "3"})), "r = 5"),
+    # Omega^2 = -Gamma^r_tt/Gamma^r_phiphi = M/r^3, not one symbol over itself (-1)
+    ("Use the Christoffel symbols of Schwarzschild to get the angular velocity $\\Omega^2 = "
+     "(d\\phi/dt)^2$ of a circular equatorial geodesic.",
+     plan((CURVATURE, {"metric": "schwarzschild", "quantity": "christoffel",
+                       "component": "r,t,t"}),
+          (CURVATURE, {"metric": "schwarzschild", "quantity": "christoffel",
+                       "component": "r,t,t"}),
+          ("limit", {"expression": "-($s1)/($s2)", "variable": "theta", "point": "pi/2"})),
+     "s2 repeats s1"),
+    # in Kruskal's (T, X) the invariant is a function of T^2 - X^2, not 48 M^2/r^6
+    ("Kretschmann scalar of Schwarzschild written in Kruskal–Szekeres coordinates (T, X)",
+     plan((CURVATURE, {"metric": "schwarzschild", "quantity": "kretschmann"})),
+     "schwarzschild"),
+    # a 1D problem is not solved on a rectangle
+    ("Solve the library's 1D Poisson problem -u'' = pi^2 sin(pi x) on [-1, 1] with zero ends.",
+     plan(("solve_pde", {"spec": {"variables": {"x": [0, 1], "y": [0, 2]},
+                                  "equations": ["u_xx + u_yy = pi^2*sin(pi*x)*sin(2*pi*y)"],
+                                  "conditions": [{"kind": "dirichlet", "on": "boundary",
+                                                  "value": "0"}]}})), "1D"),
+    # ... and not the horizon alone (2 for M = 1, where the distance is 3.05)
+    ("Proper radial distance from the horizon r = 2 to r = 3 of a Schwarzschild hole with "
+     "M = 1", plan(("solve", {"equations": ["1 - 2*1/r = 0"], "variables": ["r"]})),
+     "uses 3 nowhere"),
     # the answer is a value of the question's coordinate rho, not of an r it never has
     ("ds^2 = -(1 - 2M/ρ) dt^2 + dρ^2/(1 - 2M/ρ) + ρ^2 dΩ^2: at what ρ does g_tt vanish?",
      plan(("solve", {"equations": ["1 - M/(2*M/r) = 0"], "variables": ["r"]})),
@@ -498,6 +521,26 @@ def test_the_values_of_the_answer_are_counted_against_the_question():
     assert not check.passed and "keeps one of 2" in check.detail
     assert check_relevance("Where is the outer horizon of the RN black hole?", outer,
                            values)[0].passed
+
+
+def test_a_radius_asked_for_is_not_given_in_terms_of_an_orbits_angular_momentum():
+    """Light's circular orbit is the extremum of f/r^2 (r = 3M for Schwarzschild); with a
+    massive particle's L^2/r^2 added its radii depend on an L the question never gives."""
+    question = ("At what radius can light travel on a circular orbit around a Schwarzschild "
+                "black hole of mass M?")
+    wrong = plan(("differentiate", {"expression": "(1 - 2*M/r + L^2/r^2)/r^2",
+                                    "variable": "r"}),
+                 ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]}))
+    roots = {"s2": ["3*M/2 - sqrt(-8*L**2 + 9*M**2)/2", "3*M/2 + sqrt(-8*L**2 + 9*M**2)/2"]}
+    (check,) = check_relevance(question, wrong, roots)
+    assert not check.passed and "angular momentum L" in check.detail
+    right = plan(("differentiate", {"expression": "(1 - 2*M/r)/r^2", "variable": "r"}),
+                 ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]}))
+    assert check_relevance(question, right, {"s2": ["3*M"]})[0].passed
+    # the circular orbits at a given angular momentum are functions of it
+    given = "Where are the circular orbits of angular momentum L around a Schwarzschild hole?"
+    assert "angular momentum L" not in " ".join(
+        c.detail for c in check_relevance(given, wrong, roots))
 
 
 def test_components_and_spacetimes_are_read_from_the_question():
