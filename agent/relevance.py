@@ -656,6 +656,9 @@ QUALIFIED = {
     "minkowski_spherical": (("spherical", "polar"), None),
     "minkowski_cylindrical": (("cylindrical",), None),
     "schwarzschild_isotropic": (("isotropic",), None),
+    "kruskal_szekeres": (("kruskal", "szekeres"), None),       # Schwarzschild's other charts
+    "eddington_finkelstein": (("eddington", "finkelstein"), None),
+    "painleve_gullstrand": (("painleve", "gullstrand"), None),
     "sphere": (("2-sphere", "two-sphere", "sphere"), r"\b2d\b|two-dim|2-dim"),
 }
 
@@ -671,7 +674,7 @@ def _unqualified(question: str, metric: str) -> bool:
         return True
     if formula and re.search(formula, text):
         return False
-    seen = re.findall(r"[a-z0-9-]+", text)
+    seen = re.findall(r"[a-z0-9-]+", text) + re.findall(r"[a-z0-9]+", text)  # and its parts
     return not any(w == k or len(k) >= 5 and difflib.SequenceMatcher(None, w, k).ratio() >= 0.8
                    for w in seen for k in words)
 

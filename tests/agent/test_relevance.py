@@ -588,6 +588,10 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
     ("Find R^φ_rφr for the closed Friedmann universe",
      plan((CURVATURE, {"metric": "flrw_closed", "quantity": "ricci", "component": "phi,r"})),
      "ricci read as riemann phi,r,phi,r"),
+    # plain Schwarzschild is asked of in its own t, r: Kruskal's chart has no t or r
+    ("what's Γ^t_tr for Schwarzschild",
+     plan((CURVATURE, {"metric": "kruskal_szekeres", "quantity": "christoffel",
+                       "component": "t,t,r"})), "kruskal_szekeres read as schwarzschild"),
     ("Is Taub–NUT a vacuum spacetime?",
      plan((CURVATURE, {"metric": "taub_nut", "quantity": "ricci_flat",
                        "parameters": {"a": "positive"}})), "a = positive left out"),
