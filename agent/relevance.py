@@ -772,6 +772,27 @@ def _about_null_orbits(question: str) -> bool:
         for w in re.findall(r"[a-z]{4,}", text) for k in _NULL_WORDS)
 
 
+# a question about how a value moves with a parameter (d r_h/d Lambda, "how sensitive")
+_RATE = re.compile(r"\bd ?r|\bd ?\w+ ?/ ?d|\bd\\?\w*/|sensitiv|\bmoves?\b|\bshifts?\b|chang|"
+                   r"depend|\bderiv|with respect to|\bw\.?r\.?t\b|\brate\b|∂|\\partial|"
+                   r"\bvar(?:y|ies)\b|\bslope\b|respon|\bgrows?\b|first order|"
+                   r"linear(?:ly|ised|ized)?\b|\bsmall\b")
+_PARAMETER_NAMES = frozenset().union(*PARAMETERS.values(), {"mu", "J", "q"}) - {"b"}
+
+
+def _unasked_rate(question: str, view: PlanView) -> list[str]:
+    """A plan that differentiates in a parameter of the spacetime (Lambda, M, Q) for a
+    question that asks nothing about how anything changes with one: it answers how a
+    horizon moves ("d r_h/d Lambda") when asked where two horizons merge."""
+    if _RATE.search(_plain(question)):
+        return []
+    return [f"{s.get('id')} differentiates in {v}, and the question asks for no rate of "
+            f"change in {v}"
+            for s in view.steps if s.get("tool") == "differentiate"
+            for v in [str(s.get("args", {}).get("variable", ""))]
+            if v in _PARAMETER_NAMES and v not in _COORDS]
+
+
 def _unasked_photon_sphere(question: str, view: PlanView) -> list[str]:
     """A plan that finds the photon sphere (it differentiates f/r^2) for a question about
     neither light nor null orbits: the horizons' merger of Schwarzschild-de Sitter computed
@@ -1453,7 +1474,7 @@ def check_relevance(question: str, plan: dict, outputs: dict | None = None) -> l
         problems.append(idle)
     for problem in (_unasked_points(question, view) + _unevaluated(question, view)
                     + _unused_ends(question, view) + _foreign_coordinates(question, view)
-                    + _unasked_photon_sphere(question, view)
+                    + _unasked_photon_sphere(question, view) + _unasked_rate(question, view)
                     + _rest_problems(question, view)
                     + _library_problems(question, view) + _domain_problems(question, view)
                     + _dimension_problems(question, view)):
@@ -1594,7 +1615,8 @@ def shaped_for(question: str, plan: dict) -> bool:
     return not (curvature and not about_literature and not view.curvature()
                 or curvature and re.search(_AT_A_RADIUS, text) and "limit" not in view.tools()
                 or _quantity_problems(question, text, view, example=True)[1]
-                or _unasked_photon_sphere(question, view) or unsolved_problems(question, plan))
+                or _unasked_photon_sphere(question, view) or _unasked_rate(question, view)
+                or unsolved_problems(question, plan))
 
 
 # "... at r = 2M": a curvature quantity evaluated at a radius

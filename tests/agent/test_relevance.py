@@ -132,6 +132,12 @@ SLIPS = [
                        "component": "r,t,t"}),
           ("limit", {"expression": "-($s1)/($s2)", "variable": "theta", "point": "pi/2"})),
      "s2 repeats s1"),
+    # where the horizons merge (Lambda = 1/(9 M^2)) is no rate at which one moves with Lambda
+    (NARIAI, plan(("differentiate", {"expression": "1 - 2*M/r - Lambda*r^2/3",
+                                     "variable": "Lambda"}),
+                  ("differentiate", {"expression": "1 - 2*M/r - Lambda*r^2/3", "variable": "r"}),
+                  ("limit", {"expression": "-($s1)/($s2)", "variable": "Lambda", "point": "0"})),
+     "no rate of change in Lambda"),
     # in Kruskal's (T, X) the invariant is a function of T^2 - X^2, not 48 M^2/r^6
     ("Kretschmann scalar of Schwarzschild written in Kruskal–Szekeres coordinates (T, X)",
      plan((CURVATURE, {"metric": "schwarzschild", "quantity": "kretschmann"})),
