@@ -103,12 +103,7 @@ class SolvedExamples:
     # ------------------------------------------------------------------ on disk
     def save(self, folder: Path) -> Path:
         """Write the rows into ``folder``/examples.jsonl (through a temporary file)."""
-        path = Path(folder) / FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text("".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
-                               for r in self.rows))
-        tmp.replace(path)
-        return path
+        return save_rows(self.rows, folder)
 
     @classmethod
     def load(cls, path: Path) -> SolvedExamples:
@@ -127,6 +122,16 @@ class SolvedExamples:
         np.save(tmp, bank.vectors)
         tmp.replace(cache)
         return bank
+
+
+def save_rows(rows: list[dict], folder: Path) -> Path:
+    """Write solved examples into ``folder``/examples.jsonl (through a temporary file)."""
+    path = Path(folder) / FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
+                           for r in rows))
+    tmp.replace(path)
+    return path
 
 
 def _tools(plan: dict) -> tuple[str, ...]:

@@ -42,6 +42,21 @@ def _command(config: dict, data: dict) -> str:
     return " ".join(["geodesic train planner", *flags])
 
 
+def _examples_added(info: dict) -> list[str]:
+    """The card's paragraph on solved examples joined after training (``geodesic train
+    examples``), if any."""
+    added = info.get("examples_added")
+    if not added:
+        return []
+    return [f"Solved examples: the {info.get('train_examples')} training questions and "
+            f"{added['questions']} more, the training questions of "
+            f"{', '.join(f'`{i}`' for i in added['intents'])} in the generator's data after "
+            f"this adapter was trained, joined without training (`geodesic train examples "
+            f"--intents {','.join(added['intents'])}`): the weights never saw them; the "
+            f"planner is shown one as the nearest solved example of a question that asks "
+            f"for it.", ""]
+
+
 def write_card(folder: Path) -> Path:
     folder = Path(folder)
     info = json.loads((folder / "training.json").read_text())
@@ -74,6 +89,7 @@ def write_card(folder: Path) -> Path:
                     str(data.get("families", {}).get(s)) for s in ("train", "val", "test"))),
                 ("train tokens per epoch", info.get("train_tokens_per_epoch")),
                 *([("generator", data["generator"])] if data.get("generator") else [])]), "",
+        *_examples_added(info),
         "## Training", "",
         "TRL `SFTTrainer`, prompt-completion pairs, loss on the completion only, PEFT LoRA on "
         "all linear layers; weights stored in float16. Reproduce (seeded) with "

@@ -1,11 +1,14 @@
 """``geodesic train planner``: build the verified data (unless it is there), fine-tune the
 LoRA adapter, and write its model card. ``geodesic train reward``: a new version of the reward
-model from the feedback store's preference pairs (``agent.training.reward``).
+model from the feedback store's preference pairs (``agent.training.reward``). ``geodesic
+train examples --intents ...``: add those intents' training questions to an adapter's solved
+examples, without training (``agent.training.train.add_examples``).
 
     geodesic train planner                        # data/planner, then agent/adapters/planner
     geodesic train planner --epochs 2 --out /tmp/adapter --data /tmp/planner-data
     geodesic train planner --max-steps 4 --out /tmp/smoke      # a smoke run
     geodesic train reward                         # GEODESIC_HOME/reward/vNNNN
+    geodesic train examples --intents derive.horizon_shift
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ def register(sub) -> None:
     """Add ``train`` to the ``geodesic`` command line (entry point ``geodesic.commands``)."""
     p = sub.add_parser("train", help="fine-tune the planner (LoRA on Gemma 3 270M)",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", choices=["planner", "reward"])
+    p.add_argument("what", choices=["planner", "reward", "examples"])
     add_arguments(p)
     p.set_defaults(func=run)
 
@@ -54,12 +57,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--nearest-example", action="store_true", help="show the nearest solved "
                    "example even when its plan is the answer (not one of the question's shape "
                    "with another plan)")
+    p.add_argument("--intents", default="", help="examples: the intents whose training "
+                   "questions join the adapter's solved examples (comma-separated)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
 def run(args) -> int:
     if args.what == "reward":
         return run_reward(args)
+    if args.what == "examples":
+        return run_examples(args)
     from .card import write_card
     from .data import build
     from .train import TrainConfig, train
@@ -78,6 +85,23 @@ def run(args) -> int:
                  resume=args.resume)
     write_card(args.out)
     print(json.dumps({k: v for k, v in info.items() if k != "data"}))
+    return 0
+
+
+def run_examples(args) -> int:
+    from .card import write_card
+    from .train import add_examples
+    intents = [i.strip() for i in args.intents.split(",") if i.strip()]
+    if not intents:
+        print("geodesic train examples: name the intents (--intents a,b)", file=sys.stderr)
+        return 2
+    try:
+        record = add_examples(args.out, args.data, intents)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"geodesic train examples: {err}", file=sys.stderr)
+        return 2
+    write_card(args.out)
+    print(json.dumps(record))
     return 0
 
 

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..model import ADAPTER, base_checkpoint
-from ..planner.examples import SolvedExamples
+from ..planner.examples import SolvedExamples, save_rows
 from ..planner.prompt import plan_text, render_tuned
 from ..planner.schema import canonical
 from ..registry import default_registry
@@ -65,6 +65,39 @@ def bank(examples: list[dict]) -> SolvedExamples:
     registry = default_registry()
     return SolvedExamples([{"family": e["family"], "question": e["question"],
                             "plan": canonical(e["plan"], registry)} for e in examples])
+
+
+def add_examples(folder: Path, data: Path, intents: list[str]) -> dict:
+    """Add the training questions of ``intents`` in ``data`` to the solved examples of the
+    adapter in ``folder``, without training it: a derivation added to the generator after
+    the adapter was trained is then shown to it, as its own intents are, as the nearest
+    solved example of a question that asks for it (the weights, and so the examples the
+    other questions are shown, stay as they were). Recorded in ``training.json``; returns
+    that record."""
+    folder = Path(folder)
+    path = folder / "examples.jsonl"
+    if not path.exists():
+        raise ValueError(f"{folder} carries no solved examples (trained with a plain prompt)")
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    train_rows = load(Path(data), "train")
+    unknown = sorted(set(intents) - {e["intent"] for e in train_rows})
+    if unknown:
+        raise ValueError(f"no training questions of {', '.join(unknown)} in {data}")
+    have = {r["question"] for r in rows}
+    registry = default_registry()
+    new = [{"family": e["family"], "question": e["question"],
+            "plan": canonical(e["plan"], registry)}
+           for e in train_rows if e["intent"] in intents and e["question"] not in have]
+    save_rows(rows + new, folder)
+    info_path = folder / "training.json"
+    info = json.loads(info_path.read_text())
+    record = {"intents": sorted(set(intents) | set(info.get("examples_added", {})
+                                                   .get("intents", []))),
+              "questions": info.get("examples_added", {}).get("questions", 0) + len(new),
+              "data": str(data)}
+    info["examples_added"] = record
+    info_path.write_text(json.dumps(info, indent=1) + "\n")
+    return record
 
 
 def _vectors(questions: list[str], solved: SolvedExamples) -> list:

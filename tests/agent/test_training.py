@@ -287,3 +287,36 @@ def test_training_goes_on_from_an_adapter_and_the_card_says_so(tmp_path):
     card = (out / "README.md").read_text()
     assert "| started from | " + str(start) in card
     assert f"--init {start}" in card
+
+
+def test_an_intent_added_after_training_joins_the_solved_examples_without_training(tmp_path):
+    """``geodesic train examples``: an intent's training questions join the adapter's solved
+    examples (once each), the weights and the other examples untouched, and the card says so."""
+    from agent.training.card import write_card
+    from agent.training.train import add_examples
+    plan = {"steps": [{"id": "s1", "tool": "curvature",
+                       "args": {"metric": "schwarzschild", "quantity": "kretschmann"}}],
+            "final": "s1"}
+    adapter, data = tmp_path / "adapter", tmp_path / "data"
+    adapter.mkdir()
+    data.mkdir()
+    old = {"family": "old#0", "question": "Kretschmann of Schwarzschild?", "plan": plan}
+    (adapter / "examples.jsonl").write_text(json.dumps(old) + "\n")
+    (adapter / "training.json").write_text(json.dumps({
+        "config": {"epochs": 2.0, "learning_rate": 1e-3, "rank": 16, "alpha": 32,
+                   "batch_size": 8, "seed": 0, "max_steps": -1, "solved_examples": True},
+        "train_examples": 1, "steps": 1, "train_loss": 0.1, "seconds": 60.0,
+        "train_tokens_per_second": 1.0, "hardware": "CPU", "torch": "2"}))
+    train = [{"id": f"{i}/0", "intent": intent, "family": f"{intent}#0", "split": "train",
+              "question": f"question {i}", "plan": plan}
+             for i, intent in enumerate(["new.intent", "other.intent", "new.intent"])]
+    (data / "train.jsonl").write_text("".join(json.dumps(e) + "\n" for e in train))
+    record = add_examples(adapter, data, ["new.intent"])
+    rows = [json.loads(line) for line in (adapter / "examples.jsonl").read_text().splitlines()]
+    assert rows[0] == old
+    assert [r["question"] for r in rows[1:]] == ["question 0", "question 2"]
+    assert record["questions"] == 2 and record["intents"] == ["new.intent"]
+    assert add_examples(adapter, data, ["new.intent"])["questions"] == 2      # once each
+    with pytest.raises(ValueError, match="no.such"):
+        add_examples(adapter, data, ["no.such"])
+    assert "`new.intent`" in write_card(adapter).read_text()
