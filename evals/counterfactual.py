@@ -3,9 +3,12 @@
 A physicist who rates an answer good has said its value is right for that question. The slips
 a small planner makes of that plan (:func:`evals.simulate.mistakes`: a neighbouring quantity,
 a sibling spacetime, a changed number, a swapped variable, a step short) are run through the
-agent, and a slip whose answer differs from the rated one (:func:`evals.simulate.judge`, the
-eval scorer underneath) is a worse plan for that question: a pair no one had to rate. A slip
-that gives the same value is not worse and is dropped.
+agent as written, and a slip whose answer differs from the rated one
+(:func:`evals.simulate.judge`, the eval scorer underneath) is a worse plan for that question:
+a pair no one had to rate. A slip that gives the same value is not worse and is dropped. The
+slip runs without the question, so the agent's amendments (another spacetime than the one
+named read as that one) do not put it right: the pair teaches the planner to write the right
+plan itself.
 
 The slips run in an agent of their own with a scratch feedback store, so the user's store
 only ever holds answers that were asked for.
@@ -52,7 +55,7 @@ def counterfactual_pairs(store, agent, per_plan: int = 3, seed: int = 0,
             continue
         done.add((answer.question, chosen))
         for slip in mistakes(answer.plan, rng)[:per_plan]:
-            result = agent.run_plan(slip, question=answer.question)
+            result = agent.run_plan(slip)              # as written, not amended
             if not judge(answer, result):
                 shown = examples.shown(answer.question) if examples else ()
                 pairs.append(Pair(render_tuned(answer.question, examples=shown), chosen,
