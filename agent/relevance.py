@@ -1088,7 +1088,8 @@ def _orbit_constants_left(question: str, view: PlanView, outputs: dict) -> list[
     final = outputs.get(view.final.get("id"))
     if (final is None or "L" in _question_symbols(question) or not _radius_asked(question)
             or re.search(r"angular momentum", _plain(question))
-            or not re.search(r"(?<![\w.])L(?!\w)", str(final))):
+            or not re.search(r"(?<![\w.])L(?!\w)",                # not a solve's key
+                             re.sub(r"['\"]?\b\w+['\"]?\s*:", " ", str(final)))):
         return []
     return ["the radius asked for is given in terms of an angular momentum L, which the "
             "question does not give"]

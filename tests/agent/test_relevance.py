@@ -543,6 +543,10 @@ def test_a_radius_asked_for_is_not_given_in_terms_of_an_orbits_angular_momentum(
     right = plan(("differentiate", {"expression": "(1 - 2*M/r)/r^2", "variable": "r"}),
                  ("solve", {"equations": ["$s1 = 0"], "variables": ["r"]}))
     assert check_relevance(question, right, {"s2": ["3*M"]})[0].passed
+    # the ISCO solved for r and L together names L as a key, not in the radius
+    isco = plan(("solve", {"equations": ["$s1 = 0"], "variables": ["r", "L"]}))
+    assert "angular momentum L" not in " ".join(c.detail for c in check_relevance(
+        "Where is the ISCO of Schwarzschild?", isco, {"s1": [{"L": "2*sqrt(3)*M", "r": "6*M"}]}))
     # the circular orbits at a given angular momentum are functions of it
     given = "Where are the circular orbits of angular momentum L around a Schwarzschild hole?"
     assert "angular momentum L" not in " ".join(
