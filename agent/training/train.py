@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..model import ADAPTER, base_checkpoint
+from ..planner.examples import FILE as EXAMPLES_FILE
 from ..planner.examples import SolvedExamples, save_rows
 from ..planner.prompt import plan_text, render_tuned
 from ..planner.schema import canonical
@@ -62,9 +63,15 @@ class TrainConfig:
 def bank(examples: list[dict]) -> SolvedExamples:
     """The solved examples an adapter trained on ``examples`` carries: each question with its
     phrasing family and its plan as the planner writes it."""
+    return SolvedExamples(_solved_rows(examples))
+
+
+def _solved_rows(examples: list[dict]) -> list[dict]:
+    """Each example as a solved-example row: its phrasing family, question and plan as the
+    planner writes it."""
     registry = default_registry()
-    return SolvedExamples([{"family": e["family"], "question": e["question"],
-                            "plan": canonical(e["plan"], registry)} for e in examples])
+    return [{"family": e["family"], "question": e["question"],
+             "plan": canonical(e["plan"], registry)} for e in examples]
 
 
 def add_examples(folder: Path, data: Path, intents: list[str]) -> dict:
@@ -75,7 +82,7 @@ def add_examples(folder: Path, data: Path, intents: list[str]) -> dict:
     other questions are shown, stay as they were). Recorded in ``training.json``; returns
     that record."""
     folder = Path(folder)
-    path = folder / "examples.jsonl"
+    path = folder / EXAMPLES_FILE
     if not path.exists():
         raise ValueError(f"{folder} carries no solved examples (trained with a plain prompt)")
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
@@ -84,17 +91,14 @@ def add_examples(folder: Path, data: Path, intents: list[str]) -> dict:
     if unknown:
         raise ValueError(f"no training questions of {', '.join(unknown)} in {data}")
     have = {r["question"] for r in rows}
-    registry = default_registry()
-    new = [{"family": e["family"], "question": e["question"],
-            "plan": canonical(e["plan"], registry)}
-           for e in train_rows if e["intent"] in intents and e["question"] not in have]
+    new = _solved_rows([e for e in train_rows
+                        if e["intent"] in intents and e["question"] not in have])
     save_rows(rows + new, folder)
     info_path = folder / "training.json"
     info = json.loads(info_path.read_text())
-    record = {"intents": sorted(set(intents) | set(info.get("examples_added", {})
-                                                   .get("intents", []))),
-              "questions": info.get("examples_added", {}).get("questions", 0) + len(new),
-              "data": str(data)}
+    before = info.get("examples_added", {})
+    record = {"intents": sorted(set(intents) | set(before.get("intents", []))),
+              "questions": before.get("questions", 0) + len(new), "data": str(data)}
     info["examples_added"] = record
     info_path.write_text(json.dumps(info, indent=1) + "\n")
     return record
