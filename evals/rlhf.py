@@ -9,7 +9,8 @@ One round (``geodesic rlhf run``):
 2. train a reward model on the pairs (a new version under ``GEODESIC_HOME/reward``) and report
    its held-out pair accuracy;
 3. update the current planner adapter: DPO on the pairs (slips at most as many as the
-   people's pairs), KTO on unpaired ratings when there are too few pairs, GRPO (reward model + verifier) when asked for, on a GPU;
+   people's pairs), KTO on unpaired ratings when there are too few pairs, GRPO (reward
+   model + verifier) when asked for, on a GPU;
 4. the candidate goes into the model registry and through the **gate**: the current version
    and the candidate run the same held-out eval tasks; the candidate is promoted only if its
    accuracy is not lower and it gives no more verified-and-wrong answers than the current one
@@ -242,7 +243,7 @@ def run_round(settings: Settings | None = None, config: RoundConfig | None = Non
         unpaired = [asdict(u) for u in prefs.unpaired]
         slips = [asdict(p) for p in _counterfactual(settings, config, progress, examples)
                  ] if config.counterfactual and rated else []
-        pairs = rated + slips                       # all of them order the reward model's
+        pairs = rated + slips                       # the reward model learns from all
         policy_pairs = rated + _at_most(slips, int(config.slip_share * len(rated)))
         record.update(current=current.id, pairs=len(pairs), policy_pairs=len(policy_pairs),
                       unpaired=len(unpaired),
