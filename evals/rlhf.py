@@ -281,8 +281,9 @@ def run_round(settings: Settings | None = None, config: RoundConfig | None = Non
                                           sft_weight=config.sft_weight),
                              progress=progress, rewards=rewards)
         candidate = registry.add(staging, kind=method, parent=current.id,
-                                 info={**info, "pairs": len(pairs), "unpaired": len(unpaired),
-                                       "sources": prefs.counts})
+                                 info={**info, "pairs": len(pairs),
+                                       "policy_pairs": len(policy_pairs),
+                                       "unpaired": len(unpaired), "sources": prefs.counts})
         _remove(staging)
         decision = gate(registry, candidate.id, gate_tasks(config), config.workers,
                         config.time_limit, progress)
