@@ -135,8 +135,11 @@ def _curvature_free(p: PlanView) -> bool:
 # f(r)/r^2, whose extremum is the photon sphere
 _OVER_R2 = r"\)\s*/\s*\(?r\s*(\^|\*\*)\s*2"
 _CLAIMS = (_quantity("conformally_flat"), _quantity("einstein_space"), _quantity("ricci_flat"))
-_YES_NO = (r"^\s*(is|are|does|do|can|could|would|will|has|check|verify|confirm|tell me if|decide"
-           r"|determine whether)\b|\b(whether|is it|is this|is the|is there|satisf|or not|\bif)\b")
+# a yes/no question: its first word, also after a colon ("Painlevé–Gullstrand metric: does it
+# satisfy the vacuum Einstein equations?"), or its words anywhere
+_YES_NO = (r"(?:^|[:;]\s)\s*(is|are|does|do|can|could|would|will|has|check|verify|confirm|tell me"
+           r" if|decide|determine whether)\b|\b(whether|is it|is this|is the|is there|does it"
+           r"|satisf\w*|or not|\bif)\b")
 QUANTITIES = (
     Ask("the Kretschmann scalar", r"kretschmann|riemann[- ]squared|r_\{?abcd\}? ?r\^\{?abcd"
         r"|r_\{\\mu\\nu\\rho\\sigma\} ?r\^", _quantity("kretschmann"), "kretschmann"),
@@ -934,6 +937,44 @@ def stated_domain(question: str) -> dict[str, tuple[float, float]]:
     return found
 
 
+# an interval no variable is named for: "a string on [0, pi]", "on the interval [1, 2]", "a
+# rod of length 2" (from 0); it is the one of the problem's only space variable
+_UNNAMED = re.compile(r"(?:\b(?:on|over|along)\s+(?:the\s+(?:interval|segment|domain|line)\s+)?"
+                      r"\[\s*" + _BOUND + r"\s*,\s*" + _BOUND + r"\s*\](?!\s*(?:\\times|×|x)\s*\[))"
+                      r"|(?:\bof length\s+" + _BOUND + r"(?![\w.]))")
+
+
+def unnamed_interval(question: str) -> tuple[float, float] | None:
+    """The first interval a question states without naming its variable.
+
+    >>> unnamed_interval("A string on [0, pi] is released from rest")
+    (0.0, 3.141592653589793)
+    >>> unnamed_interval("a damped string of length 2 with clamped ends")
+    (0.0, 2.0)
+    >>> unnamed_interval("x in [0, 1]") is None and unnamed_interval("on [0,1] x [0,2]") is None
+    True
+    """
+    text = question.replace("−", "-").replace("$", " ")
+    for m in _UNNAMED.finditer(text):
+        ends = ("0", m.group(3)) if m.group(3) is not None else (m.group(1), m.group(2))
+        try:
+            lo, hi = (float(parse_expr(b.replace("\\pi", "pi").replace("π", "pi"))) for b in ends)
+        except (ParseError, ValueError, TypeError):
+            continue
+        if lo < hi:
+            return lo, hi
+    return None
+
+
+def _only_space_variable(spec: dict) -> str | None:
+    """The spec's one space variable (time is ``time``, or ``t`` beside another variable; the
+    variable of an ODE), None when it has several."""
+    names = list(spec.get("variables") or {})
+    time = spec.get("time") or ("t" if "t" in names and len(names) > 1 else None)
+    space = [n for n in names if n != time]
+    return space[0] if len(space) == 1 else None
+
+
 def _domain_problems(question: str, view: PlanView) -> list[str]:
     """The interval a solve_pde spec gives a variable must be the one the question states."""
     return [f"the question has {lo:g} < {name} < {hi:g}; the plan's {name} runs over "
@@ -942,12 +983,15 @@ def _domain_problems(question: str, view: PlanView) -> list[str]:
 
 def _other_domains(question: str, view: PlanView):
     """(step index, variable, the question's interval, the plan's) where they differ."""
-    stated = stated_domain(question)
+    named, unnamed = stated_domain(question), unnamed_interval(question)
     for i, s in enumerate(view.steps):
         spec = s.get("args", {}).get("spec") if s.get("tool") == "solve_pde" else None
         variables = spec.get("variables") if isinstance(spec, dict) else None
-        if not stated or not isinstance(variables, dict):
+        if not isinstance(variables, dict):
             continue
+        stated = dict(named)
+        if unnamed and (one := _only_space_variable(spec)) and one not in stated:
+            stated[one] = unnamed
         for name, interval in variables.items():
             if name not in stated or not isinstance(interval, (list, tuple)) or len(interval) != 2:
                 continue

@@ -99,6 +99,12 @@ NARIAI = ("Schwarzschild–de Sitter, $f = 1 - 2M/r - \\Lambda r^2/3$: for what 
 
 SLIPS = [
     # (question, wrong plan, what the message says)
+    # a yes/no question after a colon, "satisfy": Painlevé–Gullstrand is Schwarzschild in
+    # other coordinates, Ricci-flat but not conformally flat (C^2 = 48 M^2/r^6), so the wrong
+    # claim answers "no", verified by its own numeric check (a tuned planner's eval draw)
+    ("Painlevé–Gullstrand metric: does it satisfy the vacuum Einstein equations?",
+     plan((CURVATURE, {"metric": "painleve_gullstrand", "quantity": "conformally_flat"})),
+     "vacuum solution"),
     ("Kretschmann scalar of Kerr?",
      plan((CURVATURE, {"metric": "kerr", "quantity": "ricci_scalar"})), "Kretschmann"),
     ("Is the Kerr metric Ricci-flat?",
@@ -714,6 +720,29 @@ WEYL_AT_HORIZON = plan((CURVATURE, {"metric": "schwarzschild", "quantity": "weyl
                                                  {"kind": "dirichlet", "on": "x=1",
                                                   "value": "pi"}]}})),
      "the conditions on the boundary are the datum u = 0"),
+    # an interval stated without its variable's name, planned as another: a string of length
+    # pi solved on [0, 3] (a tuned planner's held-out draw) is another string, and its modes
+    # sin(3x) no longer vanish at the end; "on [0, pi]" says the same
+    ("Vibrating damped string of length pi: u_tt + 0.5u_t = u_xx with both ends clamped, "
+     "initial displacement 0 and initial velocity sin 3x. Compute the motion up to t = 2.",
+     plan(("solve_pde", {"spec": {"variables": {"x": [0, 3], "t": [0, 2]},
+                                  "equations": ["u_tt + 0.5*u_t = u_xx"],
+                                  "conditions": [{"kind": "dirichlet", "on": "boundary",
+                                                  "value": "0"},
+                                                 {"kind": "initial", "value": "0"},
+                                                 {"kind": "initial", "derivative": 1,
+                                                  "value": "sin(3*x)"}]}})),
+     "x in [0, 3] read as the question's 0 < x < 3.14159"),
+    ("A guitar-like string on [0, pi] satisfies $u_{tt} = 9u_{xx}$ and is released from rest "
+     "in the shape sin(4x); the ends do not move. What is u(x,t) on $0 \\le t \\le 2$",
+     plan(("solve_pde", {"spec": {"variables": {"x": [0, 9], "t": [0, 2]},
+                                  "equations": ["u_tt = 9*u_xx"],
+                                  "conditions": [{"kind": "dirichlet", "on": "boundary",
+                                                  "value": "0"},
+                                                 {"kind": "initial", "value": "sin(4*x)"},
+                                                 {"kind": "initial", "derivative": 1,
+                                                  "value": "0"}]}})),
+     "x in [0, 9] read as the question's 0 < x < 3.14159"),
 ])
 def test_a_slip_the_question_settles_is_amended_into_a_plan_that_passes(question, wrong,
                                                                          changed):
