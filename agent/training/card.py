@@ -95,6 +95,8 @@ def write_card(folder: Path) -> Path:
         "all linear layers; weights stored in float16. Reproduce (seeded) with "
         f"`{_command(config, data)}`.", "",
         _table([*([("started from", info["init"])] if info.get("init") else []),
+                *([("which was trained", info["init_training"])]
+                  if info.get("init_training") else []),
                 ("epochs", info.get("epochs_done", config["epochs"])), ("steps", info["steps"]),
                 ("learning rate", f"{config['learning_rate']} (cosine)"),
                 ("LoRA rank / alpha", f"{config['rank']} / {config['alpha']}"),

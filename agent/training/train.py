@@ -316,7 +316,8 @@ def train(data: Path, out: Path = ADAPTER, config: TrainConfig | None = None,
             "epochs_done": round(trainer.state.epoch, 3),
             "train_tokens_per_second": round(tokens * trainer.state.epoch / seconds, 1),
             "hardware": hardware(), "torch": torch.__version__,
-            **({"init": _origin(config.init)} if config.init else {}),
+            **({"init": _origin(config.init), "init_training": earlier_training(config.init)}
+               if config.init else {}),
             "data": json.loads(stats_file.read_text()) if stats_file.exists() else {}}
     info["data"].pop("dropped", None)
     (staging / "training.json").write_text(json.dumps(info, indent=1, ensure_ascii=False))
@@ -334,6 +335,26 @@ def _origin(adapter: str) -> str:
     except (OSError, subprocess.CalledProcessError):
         commit = ""
     return f"{adapter} of commit {commit}" if commit else adapter
+
+
+def earlier_training(adapter: str) -> str:
+    """How a starting adapter was itself trained, in one line (from its training.json), for
+    the card of the adapter that goes on from it: without it the card of a continued run
+    would show only its own last epoch."""
+    path = Path(adapter) / "training.json"
+    if not path.exists():
+        return ""
+    info = json.loads(path.read_text())
+    config, data = info.get("config", {}), info.get("data", {})
+    parts = [f"{info.get('epochs_done', config.get('epochs'))} epochs",
+             f"{info.get('steps')} steps at lr {config.get('learning_rate')}",
+             f"{info.get('train_examples')} training examples",
+             f"{info.get('seconds', 0) / 60:.0f} min on {info.get('hardware')}"]
+    if info.get("init"):
+        parts.append(f"itself started from {info['init']}")
+    if data.get("generator"):
+        parts.append(f"data: {data['generator']}")
+    return "; ".join(parts)
 
 
 def publish(staging: Path, out: Path, work: Path) -> None:

@@ -287,6 +287,9 @@ def test_training_goes_on_from_an_adapter_and_the_card_says_so(tmp_path):
     card = (out / "README.md").read_text()
     assert "| started from | " + str(start) in card
     assert f"--init {start}" in card
+    # and how the starting adapter was trained itself (its own training.json)
+    assert info["init_training"].startswith("1.379 epochs; 200 steps at lr 0.001; 1156 ")
+    assert "| which was trained | 1.379 epochs" in card
 
 
 def test_an_intent_added_after_training_joins_the_solved_examples_without_training(tmp_path):
