@@ -915,6 +915,11 @@ _IN = re.compile(r"\b([a-z])\s*(?:in|∈|\\in)\s*\[\s*" + _BOUND + r"\s*,\s*" + 
                  + r"\s*\](?!\s*(?:\\times|×|x)\s*\[)")      # not [0,2] x [0,1] after a sum
 
 
+def _bound_value(text: str) -> float:
+    """An interval end as a question writes it (``-1``, ``pi/2``, ``\\pi``, ``π``)."""
+    return float(parse_expr(text.replace("\\pi", "pi").replace("π", "pi")))
+
+
 def stated_domain(question: str) -> dict[str, tuple[float, float]]:
     """The intervals a question gives its variables (``-1<x<1``, ``0 <= t <= pi``,
     ``x in [0, 2]``), as numbers.
@@ -928,8 +933,7 @@ def stated_domain(question: str) -> dict[str, tuple[float, float]]:
         lo, name, hi = (m.group(1), m.group(2), m.group(3)) if m.re is _BETWEEN else \
             (m.group(2), m.group(1), m.group(3))
         try:
-            bounds = tuple(float(parse_expr(b.replace("\\pi", "pi").replace("π", "pi")))
-                           for b in (lo, hi))
+            bounds = (_bound_value(lo), _bound_value(hi))
         except (ParseError, ValueError, TypeError):
             continue
         if bounds[0] < bounds[1]:
@@ -958,7 +962,7 @@ def unnamed_interval(question: str) -> tuple[float, float] | None:
     for m in _UNNAMED.finditer(text):
         ends = ("0", m.group(3)) if m.group(3) is not None else (m.group(1), m.group(2))
         try:
-            lo, hi = (float(parse_expr(b.replace("\\pi", "pi").replace("π", "pi"))) for b in ends)
+            lo, hi = map(_bound_value, ends)
         except (ParseError, ValueError, TypeError):
             continue
         if lo < hi:

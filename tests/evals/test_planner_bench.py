@@ -87,7 +87,7 @@ def test_a_plan_the_server_never_answers_is_invalid_after_the_timeout():
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
-    held = []                                   # accepted, read, never answered
+    held = []                                   # accepted, never answered
     threading.Thread(target=lambda: [held.append(listener.accept()) for _ in range(4)],
                      daemon=True).start()
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
